@@ -1,0 +1,111 @@
+"""Central: the Flask app factory. Routes, the ingest and the CLI call domain functions only."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from central.config import load_settings
+from central.db import database, open_database
+from central.errors import ShopfloorError
+from shopfloor.settings import Settings
+
+log = logging.getLogger("shopfloor.central")
+csrf = CSRFProtect()
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, or one generated once and kept in ``data_dir/secret_key``."""
+    if settings["web.secret_key"]:
+        return settings["web.secret_key"]
+    path = Path(settings["data_dir"]) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(config: dict | Settings | None = None) -> Flask:
+    """Build the central web app. ``config`` is a Settings or a dict of key overrides."""
+    from central import auth
+    from central.api import api
+    from central.web import web
+
+    settings = config if isinstance(config, Settings) else load_settings(overrides=config)
+    app = Flask(__name__)
+    app.config["SHOPFLOOR"] = settings
+    app.config["SECRET_KEY"] = secret_key(settings)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["PERMANENT_SESSION_LIFETIME"] = settings["web.session_hours"] * 3600
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _csrf_check, so token callers skip it
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
+    app.json.sort_keys = False
+    open_database(settings["database.url"])
+    csrf.init_app(app)
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    app.before_request(auth.login_gate)
+
+    @app.before_request
+    def _csrf_check():
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not g.get("via_token"):
+            csrf.protect()
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+    app.register_blueprint(web)
+    app.register_blueprint(api)
+    _register_error_handlers(app)
+    return app
+
+
+def _error_response(status: int, body: dict, title: str):
+    if auth_is_api():
+        return jsonify(body), status
+    return render_template("error.html", status=status, title=title, message=body.get("error", title)), status
+
+
+def auth_is_api() -> bool:
+    """True when the current request wants JSON."""
+    from central.auth import is_api_request
+
+    return is_api_request()
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from central.auth import Unauthorized
+
+    @app.errorhandler(ShopfloorError)
+    def _domain(exc: ShopfloorError):
+        return _error_response(exc.status, exc.to_json(), "Cannot do that")
+
+    @app.errorhandler(Unauthorized)
+    def _unauthorized(exc):
+        return _error_response(401, {"error": "login required: send a session cookie or 'Authorization: Bearer <token>'"}, "Login required")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return _error_response(400, {"error": f"csrf: {exc.description}"}, "Form expired")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _error_response(exc.code or 500, {"error": exc.description}, exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _error_response(500, {"error": "internal error; it has been logged"}, "Something went wrong")

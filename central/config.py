@@ -1,0 +1,34 @@
+"""Central's configuration keys. Every key here is documented in docs/configuration.md."""
+from __future__ import annotations
+
+import os
+
+from shopfloor.settings import Key, Settings, load
+
+KEYS: tuple[Key, ...] = (
+    Key("database.url", "sqlite:///var/central.db", "peewee database URL: sqlite:///path or postgresql://user@host/db", aliases=("DATABASE_URL",)),
+    Key("site.code", "plant1", "site code used in MQTT topics"),
+    Key("site.name", "Plant 1", "site name shown in the web admin"),
+    Key("web.host", "127.0.0.1", "address `shopfloor central serve` listens on"),
+    Key("web.port", 8000, "port `shopfloor central serve` listens on", int),
+    Key("web.secret_key", "", "session signing key; empty = generated once and kept in var/secret_key"),
+    Key("web.base_url", "", "public address of the web admin, used in label QR codes; empty = http://{web.host}:{web.port}"),
+    Key("web.session_hours", 12, "hours a login stays valid", int),
+    Key("mqtt.url", "mqtt://127.0.0.1:1883", "broker URL: mqtt://host:port or mqtts://host:port"),
+    Key("mqtt.username", "central", "broker user name of central"),
+    Key("mqtt.password", "", "broker password of central"),
+    Key("mqtt.tls_ca", "", "CA file for mqtts:// (empty = system CAs)"),
+    Key("mqtt.client_id", "", "client id; empty = central-<hostname>-<pid>"),
+    Key("mqtt.shared_group", "central", "MQTT 5 shared-subscription group of the ingest workers"),
+    Key("mqtt.protocol", "5", "MQTT protocol: 5, or 3.1.1 for a broker without MQTT 5 (one ingest worker only)"),
+    Key("ingest.batch_size", 500, "events applied in one database transaction at most", int),
+    Key("ingest.max_payload_bytes", 1_000_000, "largest events message accepted; larger ones are rejected", int),
+    Key("log.level", "INFO", "log level: DEBUG, INFO, WARNING or ERROR"),
+    Key("data_dir", "var", "folder for the SQLite database, secret key and generated files"),
+)
+
+
+def load_settings(path: str | os.PathLike | None = None, overrides: dict | None = None) -> Settings:
+    """Central's settings from an optional TOML file, ``SHOPFLOOR_*`` and ``DATABASE_URL``."""
+    path = path or os.environ.get("SHOPFLOOR_CONFIG") or None
+    return load(KEYS, path=path, overrides=overrides)

@@ -1,0 +1,62 @@
+"""The database: one peewee proxy, bound to a real database by the app factory or the CLI."""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+import peewee as pw
+from playhouse.db_url import connect
+
+database = pw.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": 10_000,
+    "cache_size": -32_000,
+}
+
+
+class DatabaseError(Exception):
+    """A database URL that cannot be used; the message says why."""
+
+
+def open_database(url: str) -> pw.Database:
+    """Open (but do not yet connect) the database named by ``url`` and bind the proxy to it."""
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme in ("sqlite", "sqliteext"):
+        path = url.split("://", 1)[1]
+        if path in ("", "/"):
+            raise DatabaseError(f"database URL {url!r} has no file path (sqlite:///path/to/file.db)")
+        path = path[1:] if path.startswith("/") and not path.startswith("//") else path
+        if path != ":memory:":
+            parent = os.path.dirname(os.path.abspath(path))
+            try:
+                os.makedirs(parent, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create folder {parent} for the database: {exc.strerror}") from None
+        db = pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
+    elif scheme in ("postgres", "postgresql", "postgresext"):
+        try:
+            import psycopg2  # noqa: F401  (the driver peewee uses)
+        except ImportError:
+            raise DatabaseError("PostgreSQL needs the driver: pip install 'shopfloor[postgres]'") from None
+        db = connect(url.replace("postgres://", "postgresql://", 1), autorollback=False)
+    else:
+        raise DatabaseError(f"database URL {url!r}: scheme must be sqlite:// or postgresql://")
+    database.initialize(db)
+    return db
+
+
+def check_connection() -> None:
+    """Connect once, turning driver errors into a one-line DatabaseError."""
+    try:
+        database.connect(reuse_if_open=True)
+        database.execute_sql("SELECT 1")
+    except pw.OperationalError as exc:
+        raise DatabaseError(f"cannot open the database: {str(exc).strip().splitlines()[0]}") from None
+    finally:
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,10 @@
+"""Central's tables, one module per concept. ``ALL_MODELS`` lists them in dependency order."""
+from central.models.base import BaseModel, utcnow
+from central.models.eventlog import EventRecord, Flag
+from central.models.reference import Operator, ReasonCode, Skill, WorkCentre
+from central.models.stations import Station
+from central.models.users import ApiToken, User
+
+ALL_MODELS = [User, ApiToken, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "utcnow"]

@@ -1,0 +1,23 @@
+"""Stations: the Raspberry Pis at machines and goods-in, each with its own MQTT identity."""
+from __future__ import annotations
+
+import peewee as pw
+
+from central.models.base import BaseModel, utcnow
+from central.models.reference import WorkCentre
+
+STATION_KINDS = ("production", "goods_in")
+
+
+class Station(BaseModel):
+    """A station; its code is its MQTT user name and the station part of its topics."""
+
+    code = pw.CharField(max_length=64, unique=True)
+    site = pw.CharField(max_length=64)
+    name = pw.CharField(max_length=128, default="")
+    kind = pw.CharField(max_length=16, default="production")
+    work_centre = pw.ForeignKeyField(WorkCentre, null=True, backref="stations", on_delete="SET NULL")
+    active = pw.BooleanField(default=True)
+    last_seen_at = pw.DateTimeField(null=True)
+    last_seq = pw.BigIntegerField(default=0)
+    created_at = pw.DateTimeField(default=utcnow)

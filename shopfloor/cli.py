@@ -1,0 +1,293 @@
+"""The ``shopfloor`` command: every process of the system, and the admin's tools.
+
+Errors a user can cause end in one line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import sys
+
+import click
+
+from shopfloor.settings import SettingsError
+
+CONFIG_HELP = "TOML config file (default: $SHOPFLOOR_CONFIG, else built-in defaults)"
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user; exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"shopfloor: error: {self.format_message()}", err=True)
+
+
+def _user_errors():
+    """Exception types whose message is fit for the user as it is."""
+    from central.db import DatabaseError
+    from central.errors import ShopfloorError
+    from edge.contract import ContractError
+    from shopfloor.broker import BrokerError
+
+    return (SettingsError, DatabaseError, ShopfloorError, ContractError, BrokerError)
+
+
+class Group(click.Group):
+    """A click group that turns known errors into one line instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130)
+        except _user_errors() as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            raise UserError(f"{exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}") from None
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Structured one-line logs on stderr, which journald collects."""
+    logging.basicConfig(
+        level=getattr(logging, str(level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="shopfloor")
+def main():
+    """Shopfloor: barcode-driven work orders for the factory floor.
+
+    Stations (edge) read scanners and print labels; central keeps stock, work orders and
+    traceability; MQTT links them.
+    """
+
+
+# --- central -----------------------------------------------------------------------------
+
+def central_settings(config: str | None):
+    """Central's settings for a command's ``--config``."""
+    from central.config import load_settings
+
+    return load_settings(config)
+
+
+def open_central_db(settings):
+    """Open central's database and make sure it answers."""
+    from central.db import check_connection, open_database
+
+    open_database(settings["database.url"])
+    check_connection()
+
+
+@main.group(cls=Group)
+def central():
+    """Central server: web admin and API, and the MQTT event ingest."""
+
+
+@central.command("serve")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.option("--host", help="listen address (default: web.host)")
+@click.option("--port", type=int, help="listen port (default: web.port)")
+def central_serve(config, host, port):
+    """Serve the web admin and JSON API (development server; use gunicorn in production)."""
+    from werkzeug.serving import run_simple
+
+    from central import create_app
+    from central.schema import migrate
+    from shopfloor.broker import check_port_free
+
+    settings = central_settings(config)
+    setup_logging(settings["log.level"])
+    host, port = host or settings["web.host"], port or settings["web.port"]
+    check_port_free(host, port)
+    open_central_db(settings)
+    migrate()
+    app = create_app(settings)
+    click.echo(f"central web on http://{host}:{port}/", err=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@central.command("ingest")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def central_ingest(config):
+    """Consume station events from MQTT, apply them and publish acks and station configs."""
+    from central.ingest import run_ingest
+
+    settings = central_settings(config)
+    setup_logging(settings["log.level"])
+    open_central_db(settings)
+    run_ingest(settings)
+
+
+# --- edge --------------------------------------------------------------------------------
+
+@main.group(cls=Group)
+def edge():
+    """Station daemon: scanners, printers, the offline outbox and the MQTT link."""
+
+
+@edge.command("run")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help="station TOML config (default: $SHOPFLOOR_EDGE_CONFIG)")
+def edge_run(config):
+    """Run the station daemon until SIGTERM; nothing confirmed to an operator is ever lost."""
+    from edge.config import load_settings
+    from edge.daemon import run_daemon
+
+    settings = load_settings(config)
+    setup_logging(settings["log.level"])
+    run_daemon(settings)
+
+
+# --- broker, database, users ---------------------------------------------------------------
+
+@main.command("broker")
+@click.option("--host", default="127.0.0.1", show_default=True, help="listen address")
+@click.option("--port", default=1883, show_default=True, type=int, help="listen port")
+def broker(host, port):
+    """Run the embedded MQTT 3.1.1 broker (single machine; use mosquitto in production)."""
+    import asyncio
+    import signal
+
+    from shopfloor.broker import serve
+
+    setup_logging()
+
+    async def run():
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(host, port, stop)
+
+    asyncio.run(run())
+
+
+@main.group(cls=Group)
+def db():
+    """Central's database: create, upgrade, new migrations."""
+
+
+@db.command("init")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def db_init(config):
+    """Create the database schema (or upgrade it) and the reference data a new plant needs."""
+    from central.schema import migrate
+    from central.seed import seed_defaults
+
+    settings = central_settings(config)
+    open_central_db(settings)
+    applied = migrate()
+    seed_defaults(settings)
+    click.echo(f"database ready ({len(applied)} migrations applied)")
+
+
+@db.command("migrate")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def db_migrate(config):
+    """Upgrade the database schema in place to this version (never drops data)."""
+    from central.schema import migrate
+
+    settings = central_settings(config)
+    open_central_db(settings)
+    applied = migrate()
+    click.echo("applied: " + ", ".join(applied) if applied else "database is up to date")
+
+
+@db.command("makemigration")
+@click.argument("name")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def db_makemigration(name, config):
+    """Write a new migration for model changes not yet in a migration (for developers)."""
+    from central.schema import make_migration, migrate
+
+    settings = central_settings(config)
+    open_central_db(settings)
+    migrate()
+    made = make_migration(name)
+    click.echo(f"wrote central/migrations/{made}.py" if made else "no changes")
+
+
+@main.group(cls=Group)
+def user():
+    """Logins for people and tokens for machines."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", default="viewer", show_default=True,
+              type=click.Choice(["admin", "supervisor", "planner", "technician", "operator", "viewer"]))
+@click.option("--name", "full_name", default="", help="full name")
+@click.option("--password", envvar="SHOPFLOOR_NEW_PASSWORD", help="password (default: prompt)")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def user_create(username, role, full_name, password, config):
+    """Create a login with a role; the password is stored hashed."""
+    from central.auth import create_user
+    from central.db import database
+    from central.schema import migrate
+
+    settings = central_settings(config)
+    open_central_db(settings)
+    migrate()
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise UserError("the two passwords differ")
+    with database.connection_context():
+        create_user(username, password, role, full_name)
+    click.echo(f"created {role} {username}")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--name", default="api", show_default=True, help="what the token is for")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def user_token(username, name, config):
+    """Issue an API bearer token for a user; it is shown once."""
+    from central.auth import issue_token
+    from central.db import database
+    from central.models import User
+
+    settings = central_settings(config)
+    open_central_db(settings)
+    with database.connection_context():
+        account = User.get_or_none(User.username == username)
+        if account is None:
+            raise UserError(f"user: no user {username!r}")
+        click.echo(issue_token(account, name))
+
+
+@main.command("demo")
+@click.option("--port", default=8000, show_default=True, type=int, help="web port")
+@click.option("--mqtt-port", default=1883, show_default=True, type=int, help="embedded broker port")
+@click.option("--data-dir", default="var/demo", show_default=True, help="where the demo keeps its databases and labels")
+@click.option("--no-shift", is_flag=True, help="start everything but do not replay the scripted shift")
+def demo(port, mqtt_port, data_dir, no_shift):
+    """Run everything on embedded defaults: broker, central, ingest and a simulated station."""
+    from shopfloor.demo import run_demo
+
+    setup_logging("WARNING")
+    run_demo(port=port, mqtt_port=mqtt_port, data_dir=data_dir, shift=not no_shift)
+
+
+def _register_optional_groups() -> None:
+    try:
+        from shopfloor.label_cli import label
+    except ImportError:
+        return
+    main.add_command(label)
+
+
+_register_optional_groups()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The app factory, the login gate, CSRF and error responses."""
+import re
+
+from central.db import database
+
+
+def test_health_needs_no_login(client):
+    resp = client.get("/api/v1/health")
+    assert resp.status_code == 200
+    assert resp.get_json() == {"status": "ok", "database": True}
+
+
+def test_api_without_login_is_401_json(client):
+    resp = client.get("/api/v1/nothing-here")
+    assert resp.status_code == 401
+    assert "login required" in resp.get_json()["error"]
+
+
+def test_page_without_login_redirects_to_login(client):
+    resp = client.get("/")
+    assert resp.status_code == 302
+    assert "/login" in resp.headers["Location"]
+
+
+def test_login_with_csrf_then_home(client, admin_user):
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    resp = client.post("/login", data={"username": admin_user[0], "password": admin_user[1], "csrf_token": token})
+    assert resp.status_code == 302
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "boss" in home.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, admin_user):
+    resp = client.post("/login", data={"username": admin_user[0], "password": admin_user[1]})
+    assert resp.status_code == 400
+    assert "csrf" in resp.get_data(as_text=True).lower()
+
+
+def test_wrong_password_is_refused(client, admin_user):
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    resp = client.post("/login", data={"username": admin_user[0], "password": "nope-nope", "csrf_token": token})
+    assert resp.status_code == 401
+    assert "Wrong user name or password" in resp.get_data(as_text=True)
+
+
+def test_bearer_token_reaches_api_and_unknown_route_is_404_json(api):
+    resp = api.get("/api/v1/no-such-thing")
+    assert resp.status_code == 404
+    assert "error" in resp.get_json()
+
+
+def test_bad_bearer_token_is_401(client):
+    resp = client.get("/api/v1/flags", headers={"Authorization": "Bearer sft_wrong"})
+    assert resp.status_code == 401
+
+
+def test_passwords_are_stored_hashed(app, admin_user):
+    from central.models import User
+
+    with database.connection_context():
+        stored = User.get(User.username == admin_user[0]).password_hash
+    assert admin_user[1] not in stored and stored.startswith("scrypt:")
