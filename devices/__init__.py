@@ -1,0 +1,4 @@
+"""Device drivers chosen by URL: printers (`devices.printers`) and scanners.
+
+Imports nothing of `edge`, `central`, Flask or paho.
+"""
