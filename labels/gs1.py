@@ -20,6 +20,8 @@ GS = "\x1d"
 # GS1 General Specifications, figure 7.11-1: the 82 characters an X field may hold.
 _CSET82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*")
 _CSET82_TEXT = "A-Z a-z 0-9 and !\"%&'()*+,-./:;<=>?_"
+# SSCC, GTINs and GLNs end in a mod-10 check digit.
+_CHECK_DIGIT_AIS = frozenset({"00", "01", "02", "410", "411", "412", "413", "414", "415", "416"})
 _DATE_AIS = frozenset({"11", "12", "13", "15", "16", "17"})
 _FORMAT = re.compile(r"^N\d\+?([NX])(\.\.)?(\d+)")
 
@@ -139,7 +141,10 @@ def _ai(code: str) -> tuple[GS1ApplicationIdentifier, str, int, bool]:
 
 def element(ai: str, value: str, field: str) -> Element:
     """One element checked against its AI's format, with a message naming the field."""
-    record, kind, length, fixed = _ai(ai)
+    try:
+        record, kind, length, fixed = _ai(ai)
+    except LabelError as exc:
+        raise LabelError(field, exc.message) from None
     if kind == "N" and not (value.isdecimal() and value.isascii()):
         raise LabelError(field, f"({ai}) takes digits only, got {value!r}")
     if kind == "X" and not _CSET82.fullmatch(value):
@@ -149,6 +154,8 @@ def element(ai: str, value: str, field: str) -> Element:
         raise LabelError(field, f"({ai}) takes exactly {length} characters, got {len(value)}")
     if not fixed and not 1 <= len(value) <= length:
         raise LabelError(field, f"({ai}) takes 1 to {length} characters, got {len(value)}")
+    if ai in _CHECK_DIGIT_AIS and value[-1] != check_digit(value[:-1]):
+        raise LabelError(field, f"({ai}) {value} has check digit {value[-1]}, expected {check_digit(value[:-1])}")
     if ai in _DATE_AIS and not _is_gs1_date(value):
         raise LabelError(field, f"({ai}) {value} is not a date that exists (YYMMDD)")
     if not re.fullmatch(record.pattern, ai + value):

@@ -1,0 +1,95 @@
+"""Label fixtures: field sets for the shipped templates and decoding of what was rendered."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import biip
+import pypdfium2
+import pytest
+import zxingcpp
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One symbol read back from a rendered label."""
+
+    format: str
+    symbology: str
+    is_gs1: bool
+    text: str
+    raw: bytes
+
+    def gs1_fields(self) -> dict[str, str]:
+        """AI -> value, as biip reads the symbol with its symbology identifier."""
+        result = biip.parse(self.symbology + self.raw.decode("ascii"))
+        assert result.gs1_message is not None, result.gs1_message_error
+        return {e.ai.ai: e.value for e in result.gs1_message.element_strings}
+
+
+def decode_image(image: Image.Image) -> list[Decoded]:
+    """Every symbol zxing-cpp finds in an image."""
+    found = zxingcpp.read_barcodes(image.convert("L"))
+    return [
+        Decoded(
+            str(r.format),
+            r.symbology_identifier,
+            r.content_type == zxingcpp.ContentType.GS1,
+            r.text,
+            r.bytes,
+        )
+        for r in found
+    ]
+
+
+def decode_pdf(data: bytes, dpi: int) -> list[Decoded]:
+    """Rasterise page one of a PDF at the printer's resolution and decode it."""
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        image = doc[0].render(scale=dpi / 72).to_pil()
+    finally:
+        doc.close()
+    return decode_image(image)
+
+
+def decode_png(data: bytes) -> list[Decoded]:
+    """Decode a PNG preview."""
+    return decode_image(Image.open(io.BytesIO(data)))
+
+
+@pytest.fixture
+def batch_fields() -> dict[str, str]:
+    """A complete batch label: kg, so (3101) carries the net weight."""
+    return {
+        "item": "Flour type 550",
+        "item_code": "RM-FL550",
+        "gtin": "09501101530003",
+        "batch": "S01-261121-0007",
+        "qty": "12.5",
+        "unit": "kg",
+        "produced": "2026-11-21",
+        "expiry": "2027-05-21",
+        "work_order": "WO-2026-0001",
+        "operator": "OP-17",
+        "url": "https://shopfloor.example/batches/S01-261121-0007",
+    }
+
+
+@pytest.fixture
+def goods_in_fields() -> dict[str, str]:
+    """A complete goods-in label counted in pieces, so (37) carries the count."""
+    return {
+        "item": "Hex bolt M8x40",
+        "item_code": "BOLT-M8-40",
+        "gtin": "4006381333931",
+        "batch": "S01-261120-0003",
+        "supplier_lot": "L_4711/A",
+        "supplier": "Schrauben Müller GmbH",
+        "qty": "250",
+        "unit": "pcs",
+        "received": "2026-11-20",
+        "expiry": "2031-11-30",
+        "url": "https://shopfloor.example/batches/S01-261120-0003",
+    }
