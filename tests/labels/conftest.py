@@ -48,7 +48,8 @@ def decode_pdf(data: bytes, dpi: int) -> list[Decoded]:
     """Rasterise page one of a PDF at the printer's resolution and decode it."""
     doc = pypdfium2.PdfDocument(data)
     try:
-        image = doc[0].render(scale=dpi / 72).to_pil()
+        # One pixel a printer dot, hard edges: what a thermal head would print.
+        image = doc[0].render(scale=dpi / 72, no_smoothpath=True).to_pil()
     finally:
         doc.close()
     return decode_image(image)
@@ -57,6 +58,18 @@ def decode_pdf(data: bytes, dpi: int) -> list[Decoded]:
 def decode_png(data: bytes) -> list[Decoded]:
     """Decode a PNG preview."""
     return decode_image(Image.open(io.BytesIO(data)))
+
+
+@pytest.fixture(name="decode_pdf")
+def _decode_pdf_fixture():
+    """`decode_pdf(data, dpi)`: the symbols on page one of a rendered PDF."""
+    return decode_pdf
+
+
+@pytest.fixture(name="decode_png")
+def _decode_png_fixture():
+    """`decode_png(data)`: the symbols in a PNG preview."""
+    return decode_png
 
 
 @pytest.fixture
