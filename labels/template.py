@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import string
 import tomllib
 from dataclasses import dataclass
@@ -156,11 +155,17 @@ def load_template(name_or_path: str | Path) -> Template:
             names = ", ".join(sorted(p.stem for p in SHIPPED.glob("*.toml")))
             raise LabelError("template", f"no template {str(name_or_path)!r}; shipped: {names}")
         path = shipped
-    return _load(path.resolve())
+    path = path.resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise LabelError("template", f"cannot read {path}: {exc.strerror}") from None
+    # Keyed on the modification time too, so an edited file is read again.
+    return _load(path, stamp)
 
 
 @lru_cache(maxsize=64)
-def _load(path: Path) -> Template:
+def _load(path: Path, stamp: int) -> Template:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -234,7 +239,3 @@ def _check_references(template: Template) -> None:
                 kind = type(el).__name__
                 raise LabelError("template", f"{template.name}: {kind} uses undeclared field {n!r}")
 
-
-def element_fields(el: Element) -> dict[str, Any]:
-    """An element's attributes as a dict (for tests and the docs)."""
-    return {f.name: getattr(el, f.name) for f in dataclasses.fields(el)}
