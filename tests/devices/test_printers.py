@@ -21,17 +21,23 @@ class FakeZebra:
     def __init__(self) -> None:
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
+        # A short accept timeout lets close() stop the thread promptly.
+        self.server.settimeout(0.05)
+        self.stopping = threading.Event()
         self.jobs: list[bytes] = []
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
     def _serve(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             try:
                 conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(5)
             with conn:
                 chunks = []
                 while data := conn.recv(65536):
@@ -46,8 +52,9 @@ class FakeZebra:
         return self.jobs
 
     def close(self) -> None:
-        self.server.close()
+        self.stopping.set()
         self.thread.join(5)
+        self.server.close()
 
 
 @pytest.fixture
