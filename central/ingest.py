@@ -1,0 +1,312 @@
+"""`shopfloor central ingest`: station events from MQTT, applied exactly once, then acked.
+
+Several workers share the load through an MQTT 5 shared subscription
+(``$share/{group}/shopfloor/v1/+/+/events``); with an MQTT 3.1.1 broker (the embedded one)
+one worker uses a plain subscription. Messages are grouped per station and applied through
+``central.recorder`` with many events per database transaction; acks are published only
+after the commit, so an ack always means "on disk". Duplicates are accepted and never applied
+twice; a message lost on the way is sent again by the station, which waits for the ack.
+
+Who may publish under a station's topic is enforced by the broker's ACL (a station's user name
+is its code, and it may write only ``shopfloor/v1/+/<its code>/#``); the ingest checks that
+every event names the station of its topic.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+import peewee as pw
+from paho.mqtt.properties import Properties
+from paho.mqtt.packettypes import PacketTypes
+
+from central.db import database
+from central.recorder import record_raw
+from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
+                           parse_topic, raw_id, topic)
+
+log = logging.getLogger("shopfloor.ingest")
+
+CONFIG_REFRESH_SECONDS = 30.0  # rebuild configs this often even when no event arrived (admin edits)
+CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
+
+
+class IngestError(Exception):
+    """The ingest cannot start; the message says why."""
+
+
+@dataclass
+class Stats:
+    """Counters for logs and benches."""
+
+    messages: int = 0
+    events_applied: int = 0
+    events_accepted: int = 0
+    events_rejected: int = 0
+    transactions: int = 0
+    configs_published: int = 0
+
+
+@dataclass
+class _Message:
+    site: str
+    station: str
+    raws: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+
+
+class Ingest:
+    """One ingest worker: MQTT consumer, batch applier, ack and station-config publisher."""
+
+    def __init__(self, settings, *, client_id: str | None = None):
+        self.settings = settings
+        parts = urlsplit(settings["mqtt.url"])
+        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+            raise IngestError(f"mqtt.url {settings['mqtt.url']!r} must look like mqtt://host:1883")
+        self.host = parts.hostname
+        self.port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
+        protocol = str(settings["mqtt.protocol"]).strip()
+        if protocol not in ("5", "3.1.1"):
+            raise IngestError(f"mqtt.protocol must be 5 or 3.1.1, got {protocol!r}")
+        self.mqtt5 = protocol == "5"
+        self.batch_size = max(1, int(settings["ingest.batch_size"]))
+        self.max_payload = int(settings["ingest.max_payload_bytes"])
+        self.stats = Stats()
+        self.connected = threading.Event()
+        self._queue: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._published: dict[tuple[str, str], str] = {}
+        self._config_due = 0.0
+        self._dirty = True
+        self._thread: threading.Thread | None = None
+        cid = client_id or settings["mqtt.client_id"] or f"central-{socket.gethostname()}-{os.getpid()}"
+        if self.mqtt5:
+            client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid, protocol=mqtt.MQTTv5)
+        else:
+            client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid, protocol=mqtt.MQTTv311,
+                                 clean_session=True)
+        if settings["mqtt.username"]:
+            client.username_pw_set(settings["mqtt.username"], settings["mqtt.password"] or None)
+        if parts.scheme == "mqtts":
+            client.tls_set(ca_certs=settings["mqtt.tls_ca"] or None)
+        client.reconnect_delay_set(1, 30)
+        client.max_inflight_messages_set(100)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        self.client = client
+
+    # --- MQTT (network thread) --------------------------------------------------------------
+
+    def _subscription(self) -> str:
+        if self.mqtt5:
+            return SHARED_EVENTS_FILTER.format(group=self.settings["mqtt.shared_group"])
+        return EVENTS_FILTER
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties=None):
+        if reason_code.is_failure:
+            log.error("broker refused the ingest: %s", reason_code)
+            return
+        client.subscribe(self._subscription(), qos=1)
+        self._dirty = True
+        self._published.clear()  # republish every config after a broker restart
+        self.connected.set()
+        log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties=None):
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("ingest lost the broker (%s); reconnecting", reason_code)
+
+    def _on_message(self, client, userdata, message):
+        self._queue.put((message.topic, message.payload))
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> "Ingest":
+        """Connect (retrying in the background) and start the applying thread."""
+        if self.mqtt5:
+            props = Properties(PacketTypes.CONNECT)
+            props.SessionExpiryInterval = 0
+            self.client.connect_async(self.host, self.port, keepalive=30, clean_start=True, properties=props)
+        else:
+            self.client.connect_async(self.host, self.port, keepalive=30)
+        self.client.loop_start()
+        self._thread = threading.Thread(target=self._run, name="ingest", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Finish the batch in hand, then disconnect."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(30)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def wait(self, stop: threading.Event) -> None:
+        """Block until ``stop`` is set, then stop."""
+        while not stop.wait(0.5):
+            if self._thread is not None and not self._thread.is_alive():
+                break
+        self.stop()
+
+    # --- applying ---------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        database.connect(reuse_if_open=True)
+        try:
+            while not self._stop.is_set():
+                batch = self._take_batch()
+                if batch:
+                    self._apply_batch(batch)
+                self._maybe_publish_configs()
+        finally:
+            if not database.is_closed():
+                database.close()
+
+    def _take_batch(self) -> list[_Message]:
+        try:
+            first = self._queue.get(timeout=0.2)
+        except queue.Empty:
+            return []
+        messages = [self._parse(*first)]
+        total = len(messages[0].raws) if messages[0] else 0
+        while total < self.batch_size:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            parsed = self._parse(*item)
+            messages.append(parsed)
+            total += len(parsed.raws) if parsed else 0
+        return [m for m in messages if m is not None]
+
+    def _parse(self, name: str, payload: bytes) -> _Message | None:
+        self.stats.messages += 1
+        try:
+            site, station, leaf = parse_topic(name)
+            topic(site, station, "ack")
+        except (ContractError, ValueError):
+            log.warning("ignoring a message on %r: not a station events topic", name[:120])
+            return None
+        message = _Message(site, station)
+        try:
+            message.raws = decode_events(payload, self.max_payload)
+        except ContractError as exc:
+            log.warning("rejected a message from %s/%s: %s", site, station, exc)
+            message.rejected.append({"id": None, "error": str(exc)})
+        return message
+
+    def _apply_batch(self, messages: list[_Message]) -> None:
+        by_station: dict[tuple[str, str], list] = {}
+        for m in messages:
+            by_station.setdefault((m.site, m.station), []).extend(m.raws)
+        acks: dict[tuple[str, str], tuple[list, list]] = {(m.site, m.station): ([], []) for m in messages}
+        for m in messages:
+            acks[(m.site, m.station)][1].extend(m.rejected)
+        while True:
+            try:
+                with database.atomic():
+                    for key, raws in by_station.items():
+                        if raws:
+                            self._record(key, raws, acks[key])
+                break
+            except (pw.OperationalError, pw.InterfaceError) as exc:
+                # The database is away: no ack at all; stations send again. Keep trying.
+                log.error("database error, retrying the batch: %s", exc)
+                for accepted, rejected in acks.values():
+                    accepted.clear()
+                    rejected[:] = [r for r in rejected if r["id"] is None]
+                if self._stop.wait(1.0):
+                    return
+                try:
+                    database.close()
+                except pw.PeeweeException:
+                    pass
+                database.connect(reuse_if_open=True)
+        self.stats.transactions += 1
+        for (site, station), (accepted, rejected) in acks.items():
+            if accepted or rejected:
+                self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
+
+    def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> None:
+        site, station = key
+        try:
+            with database.atomic():
+                outcome = record_raw(raws, site=site, station=station)
+        except (pw.OperationalError, pw.InterfaceError):
+            raise
+        except Exception as exc:  # a domain bug must not take the worker down or lose the others
+            log.exception("applying %d events from %s/%s failed", len(raws), site, station)
+            ack[1].extend({"id": raw_id(r), "error": f"central could not apply it: {type(exc).__name__}: {exc}"}
+                          for r in raws)
+            self.stats.events_rejected += len(raws)
+            return
+        ack[0].extend(outcome.accepted)
+        ack[1].extend(outcome.rejected)
+        self.stats.events_accepted += len(outcome.accepted)
+        self.stats.events_rejected += len(outcome.rejected)
+        self.stats.events_applied += outcome.applied
+        if outcome.applied:
+            self._dirty = True
+        for r in outcome.rejected:
+            log.warning("rejected event %s from %s/%s: %s", r["id"], site, station, r["error"])
+
+    # --- station configs ----------------------------------------------------------------------
+
+    def _maybe_publish_configs(self) -> None:
+        now = time.monotonic()
+        if not self.connected.is_set() or now < self._config_due:
+            return
+        if not self._dirty and now < self._config_due + CONFIG_REFRESH_SECONDS:
+            return
+        self._config_due = now + CONFIG_DEBOUNCE_SECONDS
+        self._dirty = False
+        self.publish_configs()
+
+    def publish_configs(self) -> int:
+        """Publish (retained) the config of every station whose config changed; returns how many."""
+        from central.stationconfig import all_configs, digest, encode_config
+
+        try:
+            with database.atomic():
+                configs = all_configs()
+        except pw.PeeweeException as exc:
+            log.error("cannot build station configs: %s", exc)
+            return 0
+        count = 0
+        for (site, station), config in configs.items():
+            fingerprint = digest(config)
+            if self._published.get((site, station)) == fingerprint:
+                continue
+            try:
+                name = topic(site, station, "config")
+            except ValueError:
+                continue
+            self.client.publish(name, encode_config(config), qos=1, retain=True)
+            self._published[(site, station)] = fingerprint
+            count += 1
+        self.stats.configs_published += count
+        return count
+
+
+def run_ingest(settings, stop: threading.Event | None = None) -> None:
+    """Run one ingest worker until SIGTERM/SIGINT (or ``stop``); the handlers only set a flag."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    ingest = Ingest(settings).start()
+    log.info("ingest started (%s)", "MQTT 5 shared subscription" if ingest.mqtt5 else "MQTT 3.1.1")
+    ingest.wait(stop)
+    log.info("ingest stopped: %d events applied, %d rejected", ingest.stats.events_applied,
+             ingest.stats.events_rejected)

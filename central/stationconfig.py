@@ -1,0 +1,126 @@
+"""What a station needs to work offline, built from central's tables and published retained.
+
+The config carries the station's kind and work centre, the skills its work centre requires,
+operators with their certifications, reason codes, items, open work orders with their recipe
+inputs, outputs and stages, and the batches in stock (so an unknown batch can be refused
+offline). ``digest`` leaves out the build time, so a config is republished only when it changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from central.models import (Batch, Certification, Item, Operator, ReasonCode, Recipe, RecipeInput,
+                            RecipeOutput, Skill, StockBalance, Station, WorkCentre, WorkCentreSkill,
+                            WorkOrder, WorkOrderStage)
+
+OPEN_WORK_ORDER_STATUSES = ("released", "in_progress", "paused")
+MAX_BATCHES = 20_000
+LABEL_TEMPLATE = "batch"
+
+
+def _d(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def build_config(station: Station) -> dict[str, Any]:
+    """The station config of one station, as a JSON-ready dict."""
+    centre = WorkCentre.get_or_none(WorkCentre.id == station.work_centre_id) if station.work_centre_id else None
+    return {
+        "version": 1,
+        "site": station.site,
+        "station": station.code,
+        "name": station.name,
+        "kind": station.kind,
+        "work_centre": centre.code if centre else None,
+        "required_skills": _required_skills(centre),
+        "operators": _operators(),
+        "reason_codes": [{"code": r.code, "category": r.category, "description": r.description}
+                         for r in ReasonCode.select().where(ReasonCode.active == True).order_by(ReasonCode.code)],  # noqa: E712
+        "items": _items(),
+        "work_orders": _work_orders(),
+        "batches": _batches(),
+        "label_template": LABEL_TEMPLATE,
+    }
+
+
+def _required_skills(centre: WorkCentre | None) -> list[dict]:
+    if centre is None:
+        return []
+    rows = (WorkCentreSkill.select(WorkCentreSkill.min_level, Skill.code).join(Skill)
+            .where(WorkCentreSkill.work_centre == centre).order_by(Skill.code).tuples())
+    return [{"skill": skill, "min_level": level} for level, skill in rows]
+
+
+def _operators() -> list[dict]:
+    certs: dict[int, list[dict]] = {}
+    for operator_id, skill, level, issued, expires in (
+            Certification.select(Certification.operator, Skill.code, Certification.level, Certification.issued,
+                                 Certification.expires).join(Skill).tuples()):
+        certs.setdefault(operator_id, []).append(
+            {"skill": skill, "level": level, "issued": _date(issued), "expires": _date(expires)})
+    return [{"badge": o.badge, "name": o.name, "certifications": certs.get(o.id, [])}
+            for o in Operator.select().where(Operator.active == True).order_by(Operator.badge)]  # noqa: E712
+
+
+def _items() -> list[dict]:
+    return [{"code": i.code, "name": i.name, "unit": i.unit, "gtin": i.gtin, "batch_tracked": i.batch_tracked,
+             "shelf_life_days": i.shelf_life_days}
+            for i in Item.select().where(Item.active == True).order_by(Item.code)]  # noqa: E712
+
+
+def _work_orders() -> list[dict]:
+    orders = list(WorkOrder.select(WorkOrder, Recipe, Item).join(Recipe).join(Item)
+                  .where(WorkOrder.status.in_(OPEN_WORK_ORDER_STATUSES)).order_by(WorkOrder.number))
+    recipe_ids = {o.recipe_id for o in orders}
+    inputs: dict[int, list[dict]] = {}
+    outputs: dict[int, list[dict]] = {}
+    if recipe_ids:
+        for recipe_id, item, mode in (RecipeInput.select(RecipeInput.recipe, Item.code, RecipeInput.mode)
+                                      .join(Item).where(RecipeInput.recipe.in_(recipe_ids)).tuples()):
+            inputs.setdefault(recipe_id, []).append({"item": item, "mode": mode})
+        for recipe_id, item, kind in (RecipeOutput.select(RecipeOutput.recipe, Item.code, RecipeOutput.kind)
+                                      .join(Item).where(RecipeOutput.recipe.in_(recipe_ids)).tuples()):
+            outputs.setdefault(recipe_id, []).append({"item": item, "kind": kind})
+    stages: dict[int, list[dict]] = {}
+    if orders:
+        for wo_id, seq, centre in (WorkOrderStage.select(WorkOrderStage.work_order, WorkOrderStage.seq, WorkCentre.code)
+                                   .join(WorkCentre).where(WorkOrderStage.work_order.in_([o.id for o in orders]))
+                                   .order_by(WorkOrderStage.seq).tuples()):
+            stages.setdefault(wo_id, []).append({"seq": seq, "work_centre": centre})
+    result = []
+    for o in orders:
+        outs = outputs.get(o.recipe_id) or [{"item": o.recipe.item.code, "kind": "main"}]
+        result.append({"number": o.number, "status": o.status, "item": o.recipe.item.code,
+                       "planned_qty": _d(o.planned_qty), "stages": stages.get(o.id, []),
+                       "inputs": inputs.get(o.recipe_id, []), "outputs": outs})
+    return result
+
+
+def _batches() -> list[dict]:
+    in_stock = (StockBalance.select(StockBalance.batch).where(StockBalance.qty > 0, StockBalance.batch.is_null(False)))
+    rows = (Batch.select(Batch.code, Item.code, Batch.expiry, Batch.status).join(Item)
+            .where(Batch.id.in_(in_stock)).order_by(Batch.id.desc()).limit(MAX_BATCHES).tuples())
+    return [{"code": c, "item": item, "expiry": _date(expiry), "status": status} for c, item, expiry, status in rows]
+
+
+def digest(config: dict) -> str:
+    """A stable hash of a config's content."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def encode_config(config: dict) -> bytes:
+    """The retained payload: the config plus when it was built."""
+    body = dict(config, generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def all_configs() -> dict[tuple[str, str], dict]:
+    """The config of every active station, keyed by (site, station)."""
+    return {(s.site, s.code): build_config(s) for s in Station.select().where(Station.active == True)}  # noqa: E712

@@ -1,0 +1,125 @@
+"""The ingest against a real mosquitto: applies once, acks after commit, rejects bad input."""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from central.config import load_settings
+from central.db import database
+from central.ingest import Ingest
+from central.models import EventRecord, Station
+from edge.contract import encode_events, make_event, topic
+
+
+def _settings(db_url, tmp_path, broker, protocol="5"):
+    return load_settings(overrides={"database.url": db_url, "data_dir": str(tmp_path / "data"),
+                                    "mqtt.url": broker.url, "mqtt.username": "", "mqtt.protocol": protocol})
+
+
+class Peer:
+    """A bare paho client that plays a station: publishes payloads, collects acks and configs."""
+
+    def __init__(self, broker, site="plant1", station="S01"):
+        self.acks: queue.Queue = queue.Queue()
+        self.configs: queue.Queue = queue.Queue()
+        self.site, self.station = site, station
+        ready = threading.Event()
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"peer-{uuid.uuid4().hex[:8]}")
+        c.on_connect = lambda *a: (c.subscribe([(topic(site, station, "ack"), 1), (topic(site, station, "config"), 1)]))
+        c.on_subscribe = lambda *a: ready.set()
+        c.on_message = lambda cl, u, m: (self.acks if m.topic.endswith("/ack") else self.configs).put(m.payload)
+        c.connect(broker.host, broker.port)
+        c.loop_start()
+        assert ready.wait(5)
+        self.client = c
+
+    def publish(self, payload: bytes, station: str | None = None):
+        self.client.publish(topic(self.site, station or self.station, "events"), payload, qos=1).wait_for_publish(5)
+
+    def ack(self) -> dict:
+        return json.loads(self.acks.get(timeout=10))
+
+    def close(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def _event(seq, station="S01", type_name="machine.up", data=None):
+    return make_event(type_name, site="plant1", station=station, seq=seq, operator=None, data=data or {})
+
+
+@pytest.fixture
+def station(db):
+    with database.atomic():
+        Station.create(code="S01", site="plant1", name="Line 1")
+        Station.create(code="S02", site="plant1", name="Line 2")
+    database.close()
+
+
+@pytest.fixture(params=["5", "3.1.1"])
+def ingest(request, db_url, tmp_path, mosquitto, station):
+    worker = Ingest(_settings(db_url, tmp_path, mosquitto, request.param)).start()
+    assert worker.connected.wait(10)
+    yield worker
+    worker.stop()
+
+
+def test_events_are_applied_once_and_acked(ingest, mosquitto):
+    peer = Peer(mosquitto)
+    events = [_event(i) for i in range(1, 6)]
+    peer.publish(encode_events(events))
+    ack = peer.ack()
+    assert ack == {"accepted": [e.id for e in events], "rejected": []}
+    peer.publish(encode_events(events[:2]))  # a duplicate is accepted again, not applied again
+    assert peer.ack()["accepted"] == [e.id for e in events[:2]]
+    with database.connection_context():
+        assert EventRecord.select().count() == 5
+    assert ingest.stats.events_applied == 5
+    peer.close()
+
+
+def test_bad_messages_are_rejected_and_the_ingest_keeps_running(ingest, mosquitto):
+    peer = Peer(mosquitto)
+    peer.publish(b"{not json")
+    assert "not JSON" in peer.ack()["rejected"][0]["error"]
+    peer.publish(b"x" * 10_000_000)
+    assert "more than the limit" in peer.ack()["rejected"][0]["error"]
+    bad = _event(1).to_wire() | {"type": "alien.landed"}
+    peer.publish(json.dumps({"events": [bad]}).encode())
+    assert peer.ack()["rejected"] == [{"id": bad["id"], "error": "type: unknown event type 'alien.landed'"}]
+    good = _event(2)
+    peer.publish(encode_events([good]))
+    assert peer.ack()["accepted"] == [good.id]
+    peer.close()
+
+
+def test_a_station_publishing_as_another_is_rejected(ingest, mosquitto):
+    peer = Peer(mosquitto, station="S01")
+    forged = _event(1, station="S02")
+    peer.publish(encode_events([forged]))
+    ack = peer.ack()
+    assert ack["accepted"] == [] and "published by plant1/S01" in ack["rejected"][0]["error"]
+    with database.connection_context():
+        assert EventRecord.select().count() == 0
+    peer.close()
+
+
+def test_unknown_station_is_rejected(ingest, mosquitto):
+    peer = Peer(mosquitto, station="S99")
+    event = _event(1, station="S99")
+    peer.publish(encode_events([event]))
+    assert "not a registered" in peer.ack()["rejected"][0]["error"]
+    peer.close()
+
+
+def test_station_config_is_published_retained(ingest, mosquitto):
+    peer = Peer(mosquitto)
+    config = json.loads(peer.configs.get(timeout=10))
+    assert config["station"] == "S01" and config["kind"] == "production"
+    assert {"operators", "reason_codes", "items", "work_orders", "batches"} <= set(config)
+    peer.close()
