@@ -4,7 +4,10 @@ from central.models.eventlog import EventRecord, Flag
 from central.models.reference import Operator, ReasonCode, Skill, WorkCentre
 from central.models.stations import Station
 from central.models.users import ApiToken, User
+from central.models.people import Certification, Machine, MachineSkill, WorkCentreSkill
+from central.models.reasons import ReasonEvent, StopMark
 
 ALL_MODELS = [User, ApiToken, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
+ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "utcnow"]

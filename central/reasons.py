@@ -1,0 +1,164 @@
+"""Reason codes: the catalogue, and the rows that make every reason given at the floor analysable.
+
+Each event carrying a reason writes one ``ReasonEvent``. Pauses and machine stops also
+write a ``StopMark``, as do the resumes and restarts that end them; a stop's minutes run to
+the next mark of the same scope by event time, so late or out-of-order arrival changes
+nothing once all marks are in.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from central.db import database
+from central.errors import Conflict, NotFound, ValidationError
+from central.flags import raise_flag
+from central.models import ReasonCode, ReasonEvent, Station, StopMark
+from central.models.reference import REASON_CATEGORIES
+from central.operators import check_bool, check_code, check_text
+from edge.contract import Event
+
+# Which categories make sense for each event type that carries a reason.
+EXPECTED_CATEGORIES = {
+    "scrap.reported": ("scrap", "quality"),
+    "output.reported": ("scrap", "quality"),
+    "work_order.paused": ("delay", "downtime", "quality"),
+    "delay.reported": ("delay",),
+    "machine.down": ("downtime",),
+}
+STOPS = {"work_order.paused": "stop", "work_order.resumed": "start", "machine.down": "stop", "machine.up": "start"}
+
+
+def check_category(value) -> str:
+    """One of the reason categories."""
+    if value not in REASON_CATEGORIES:
+        raise ValidationError("category", f"must be one of {', '.join(REASON_CATEGORIES)}, got {value!r}")
+    return value
+
+
+def get_reason_code(code: str) -> ReasonCode:
+    """The reason code; NotFound otherwise."""
+    row = ReasonCode.get_or_none(ReasonCode.code == code)
+    if row is None:
+        raise NotFound("code", f"no reason code {code!r}")
+    return row
+
+
+def create_reason_code(code, category, description="", active=True) -> ReasonCode:
+    """Add a code to the catalogue; a code in use is a Conflict."""
+    fields = {"code": check_code("code", code), "category": check_category(category),
+              "description": check_text("description", description, 256), "active": check_bool("active", active)}
+    with database.atomic():
+        if ReasonCode.select().where(ReasonCode.code == fields["code"]).exists():
+            raise Conflict("code", f"reason code {fields['code']!r} already exists")
+        return ReasonCode.create(**fields)
+
+
+def update_reason_code(code: str, changes: dict) -> ReasonCode:
+    """Change description, category or active flag. Codes are never deleted: history names them."""
+    unknown = set(changes) - {"description", "category", "active", "code"}
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a field of a reason code")
+    with database.atomic():
+        row = get_reason_code(code)
+        if "code" in changes and changes["code"] != row.code:
+            raise ValidationError("code", "cannot be changed (events name it); deactivate it and add a new one")
+        if "description" in changes:
+            row.description = check_text("description", changes["description"], 256)
+        if "category" in changes:
+            row.category = check_category(changes["category"])
+        if "active" in changes:
+            row.active = check_bool("active", changes["active"])
+        row.save()
+        return row
+
+
+def list_reason_codes(*, category: str | None = None, active: bool | None = None) -> list[ReasonCode]:
+    """The catalogue by category then code."""
+    query = ReasonCode.select().order_by(ReasonCode.category, ReasonCode.code)
+    if category:
+        query = query.where(ReasonCode.category == check_category(category))
+    if active is not None:
+        query = query.where(ReasonCode.active == active)
+    return list(query)
+
+
+def reason_code_dict(row: ReasonCode) -> dict:
+    """The JSON shape of a reason code."""
+    return {"code": row.code, "category": row.category, "description": row.description, "active": row.active}
+
+
+def active_reason_codes() -> list[dict]:
+    """The active catalogue for station configs: ``[{"code", "category", "description"}]`` by category, code."""
+    return [{"code": c, "category": cat, "description": d} for c, cat, d in
+            ReasonCode.select(ReasonCode.code, ReasonCode.category, ReasonCode.description)
+            .where(ReasonCode.active == True).order_by(ReasonCode.category, ReasonCode.code).tuples()]  # noqa: E712
+
+
+def event_reason(event: Event) -> str | None:
+    """The reason code an event carries, if it is one that must be analysed."""
+    if event.type == "output.reported" and event.data.get("kind") != "scrap":
+        return None
+    return event.data.get("reason") if event.type in EXPECTED_CATEGORIES else None
+
+
+def record_reason(event: Event, station: Station | None, item: str | None = None) -> ReasonEvent | None:
+    """Write the event's reason occurrence; unknown code is NotFound, inactive or misfiled ones are flagged."""
+    code = event_reason(event)
+    if code is None:
+        return None
+    reason = ReasonCode.get_or_none(ReasonCode.code == code)
+    if reason is None:
+        raise NotFound("data.reason", f"unknown reason code {code!r}")
+    if not reason.active:
+        raise_flag("inactive_reason_code", f"{event.type} at {event.station} used deactivated reason code {code}",
+                   event_id=event.id, subject=code)
+    if reason.category not in EXPECTED_CATEGORIES[event.type]:
+        raise_flag("reason_category_mismatch",
+                   f"{event.type} used {code}, a {reason.category} reason "
+                   f"(expected {' or '.join(EXPECTED_CATEGORIES[event.type])})", event_id=event.id, subject=code)
+    data = event.data
+    qty = data.get("qty") if event.type in ("scrap.reported", "output.reported") else None
+    row = ReasonEvent.create(
+        event=event.id, reason=reason, category=reason.category, event_type=event.type,
+        at=_naive(event.at), station=event.station, work_centre=station.work_centre_id if station else None,
+        work_order=data.get("work_order"), stage=data.get("stage"), item=data.get("item") or item,
+        operator=event.operator, qty=qty, minutes=data.get("minutes"))
+    return row
+
+
+def stop_scope(event: Event) -> str:
+    """What a pause/resume or down/up event stops or starts: the work order, or the station's machine."""
+    if event.type.startswith("work_order."):
+        return f"wo:{event.data['work_order']}"
+    return f"machine:{event.station}/{event.data.get('machine') or ''}"
+
+
+def record_stop_mark(event: Event) -> None:
+    """Note a stop or start and settle the minutes of the stop(s) it bounds."""
+    kind = STOPS.get(event.type)
+    if kind is None:
+        return
+    scope = stop_scope(event)
+    at = _naive(event.at)
+    StopMark.create(event=event.id, scope=scope, kind=kind, at=at, seq=event.seq)
+    before = (StopMark.select().where(StopMark.scope == scope,
+                                       (StopMark.at < at) | ((StopMark.at == at) & (StopMark.seq < event.seq)))
+              .order_by(StopMark.at.desc(), StopMark.seq.desc()).first())
+    if before is not None and before.kind == "stop":
+        _set_minutes(before.event_id, before.at, at)
+    if kind == "stop":
+        after = (StopMark.select().where(StopMark.scope == scope,
+                                          (StopMark.at > at) | ((StopMark.at == at) & (StopMark.seq > event.seq)))
+                 .order_by(StopMark.at, StopMark.seq).first())
+        if after is not None:
+            _set_minutes(event.id, at, after.at)
+
+
+def _set_minutes(event_id, start: datetime, end: datetime) -> None:
+    minutes = Decimal(int((end - start).total_seconds() * 1_000_000)) / Decimal(60_000_000)
+    ReasonEvent.update(minutes=minutes).where(ReasonEvent.event == event_id).execute()
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
