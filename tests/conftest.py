@@ -14,6 +14,18 @@ import pytest
 from central.db import database, open_database
 
 PG_URL = os.environ.get("SHOPFLOOR_TEST_DATABASE_URL", "")
+STRICT = os.environ.get("SHOPFLOOR_TEST_STRICT") == "1"
+CHROMIUM = os.environ.get("SHOPFLOOR_CHROMIUM", "/usr/bin/chromium")
+
+
+def require_tool(path: str | None, name: str) -> str:
+    """The tool's path; skip the test when it is missing (fail instead under SHOPFLOOR_TEST_STRICT=1)."""
+    if path and os.path.exists(path):
+        return path
+    message = f"{name} is not installed (apt-get install {name})"
+    if STRICT:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def free_port() -> int:
@@ -137,7 +149,7 @@ class Mosquitto:
 
     def start(self) -> "Mosquitto":
         """Start it and wait until it accepts connections."""
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        binary = require_tool(shutil.which("mosquitto") or "/usr/sbin/mosquitto", "mosquitto")
         self.proc = subprocess.Popen([binary, "-c", str(self.config)], stdout=subprocess.DEVNULL,
                                      stderr=open(self.workdir / "mosquitto.log", "ab"))
         deadline = time.monotonic() + 10
@@ -179,3 +191,61 @@ def mosquitto_factory(tmp_path):
 def mosquitto(mosquitto_factory) -> Mosquitto:
     """A fresh real mosquitto for this test."""
     return mosquitto_factory()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium driven by Playwright (never a downloaded browser)."""
+    require_tool(CHROMIUM, "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh browser page with a phone's viewport and touch."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class LiveServer:
+    """The central app served by werkzeug on a free port in a background thread."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.port = free_port()
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        import threading
+
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on a real port, for Chromium."""
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
