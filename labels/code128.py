@@ -12,7 +12,6 @@ FNC1 = "\xf1"
 START_B, START_C = 104, 105
 CODE_B, CODE_C = 100, 99
 FNC1_VALUE = 102
-_B, _C = 0, 1
 
 
 def codewords(text: str, field: str) -> list[int]:
@@ -24,42 +23,47 @@ def codewords(text: str, field: str) -> list[int]:
         raise LabelError(field, "nothing to encode in Code 128")
     n = len(text)
     inf = 1 << 30
-    # cost[i][s]: fewest codewords that encode text[:i] and leave subset s active.
-    cost = [[inf, inf] for _ in range(n + 1)]
-    back: list[list[tuple[int, int, int] | None]] = [[None, None] for _ in range(n + 1)]
-    cost[0] = [1, 1]
+    pair = [i + 1 < n and text[i].isdigit() and text[i + 1].isdigit() for i in range(n)]
+    # cost_x[i]: fewest codewords that encode text[:i] and leave subset x active;
+    # from_x[i]: how that was reached (-1 start, 0 a character, 1 a switch, 2 a digit pair).
+    cost_b, cost_c = [inf] * (n + 1), [inf] * (n + 1)
+    from_b, from_c = [-1] * (n + 1), [-1] * (n + 1)
+    cost_b[0] = cost_c[0] = 1  # the start code picks the subset
     for i in range(n + 1):
-        # A subset switch costs one codeword and consumes nothing (not at the start,
-        # where the start code already picks the subset).
         if i:
-            for s in (_B, _C):
-                if cost[i][1 - s] + 1 < cost[i][s]:
-                    cost[i][s] = cost[i][1 - s] + 1
-                    back[i][s] = (i, 1 - s, CODE_B if s == _B else CODE_C)
+            # A subset switch costs one codeword and consumes nothing.
+            if cost_c[i] + 1 < cost_b[i]:
+                cost_b[i], from_b[i] = cost_c[i] + 1, 1
+            elif cost_b[i] + 1 < cost_c[i]:
+                cost_c[i], from_c[i] = cost_b[i] + 1, 1
         if i == n:
             break
-        ch = text[i]
-        step_b = cost[i][_B] + 1
-        if step_b < cost[i + 1][_B]:
-            cost[i + 1][_B] = step_b
-            back[i + 1][_B] = (i, _B, FNC1_VALUE if ch == FNC1 else ord(ch) - 32)
-        if ch == FNC1:
-            if cost[i][_C] + 1 < cost[i + 1][_C]:
-                cost[i + 1][_C] = cost[i][_C] + 1
-                back[i + 1][_C] = (i, _C, FNC1_VALUE)
-        elif i + 1 < n and "0" <= ch <= "9" and "0" <= text[i + 1] <= "9":
-            if cost[i][_C] + 1 < cost[i + 2][_C]:
-                cost[i + 2][_C] = cost[i][_C] + 1
-                back[i + 2][_C] = (i, _C, int(text[i : i + 2]))
-    state = (n, _B if cost[n][_B] <= cost[n][_C] else _C)
+        b, c = cost_b[i] + 1, cost_c[i] + 1
+        if b < cost_b[i + 1]:
+            cost_b[i + 1], from_b[i + 1] = b, 0
+        if text[i] == FNC1:
+            if c < cost_c[i + 1]:
+                cost_c[i + 1], from_c[i + 1] = c, 0
+        elif pair[i] and c < cost_c[i + 2]:
+            cost_c[i + 2], from_c[i + 2] = c, 2
+    # Walk back from the cheaper end state.
     out: list[int] = []
+    i, in_c = n, cost_c[n] < cost_b[n]
     while True:
-        step = back[state[0]][state[1]]
-        if step is None:
-            out.append(START_B if state[1] == _B else START_C)
+        step = from_c[i] if in_c else from_b[i]
+        if step == -1:
+            out.append(START_C if in_c else START_B)
             break
-        out.append(step[2])
-        state = (step[0], step[1])
+        if step == 1:
+            out.append(CODE_C if in_c else CODE_B)
+            in_c = not in_c
+        elif step == 2:
+            out.append(int(text[i - 2 : i]))
+            i -= 2
+        else:
+            ch = text[i - 1]
+            out.append(FNC1_VALUE if ch == FNC1 else ord(ch) - 32)
+            i -= 1
     out.reverse()
     return out
 

@@ -1,0 +1,121 @@
+"""Label rendering figures: ZPL time a label, and PDF time against bare reportlab in the same run.
+
+    .venv/bin/python bench/bench_labels.py [--labels N]
+
+Targets: ZPL <= 0.2 ms a label; our PDF <= 1.2x a bare reportlab drawing of the same content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+
+from labels import load_template, render  # noqa: E402
+from labels import matrix, pdf  # noqa: E402
+from labels.layout import BarsItem, BoxItem, MatrixItem, TextItem, layout  # noqa: E402
+
+
+def batch_fields(n: int) -> dict[str, str]:
+    """A distinct batch label per n, so no cache is hit across labels."""
+    code = f"S01-261121-{n:05d}"
+    return {
+        "item": "Flour type 550",
+        "item_code": "RM-FL550",
+        "gtin": "09501101530003",
+        "batch": code,
+        "qty": f"{10 + n % 90}.5",
+        "unit": "kg",
+        "produced": "2026-11-21",
+        "expiry": "2027-05-21",
+        "work_order": "WO-2026-0001",
+        "operator": "OP-17",
+        "url": f"https://shopfloor.example/batches/{code}",
+    }
+
+
+def bare_reportlab(label, grids) -> bytes:
+    """The same label drawn straight onto a reportlab canvas: shapes precomputed, no checks."""
+    buf = io.BytesIO()
+    k = 72.0 / label.dpi
+    height = label.height
+    c = Canvas(buf, pagesize=(label.width * k, height * k), pageCompression=1)
+    path = c.beginPath()
+    for item in label.items:
+        if isinstance(item, TextItem):
+            c.setFont(pdf.font_name(item.bold), item.height * k)
+            c.drawString(item.x * k, (height - item.y - item.height * pdf.ASCENT) * k, item.text)
+        elif isinstance(item, BarsItem):
+            for start, length in matrix.runs(grids[id(item)]):
+                path.rect((item.x + start * item.module) * k, (height - item.y - item.height) * k,
+                          length * item.module * k, item.height * k)
+        elif isinstance(item, MatrixItem):
+            m = item.module
+            for r, row in enumerate(grids[id(item)]):
+                for start, length in matrix.runs(row):
+                    path.rect((item.x + start * m) * k, (height - item.y - (r + 1) * m) * k, length * m * k, m * k)
+        elif isinstance(item, BoxItem):
+            for x, y, w, h in pdf.box_rects(item):
+                path.rect(x * k, (height - y - h) * k, w * k, h * k)
+    c.drawPath(path, stroke=0, fill=1)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def timed(func, items) -> float:
+    """Seconds for func over every item."""
+    start = time.perf_counter()
+    for item in items:
+        func(item)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=int, default=2000)
+    args = parser.parse_args()
+    template = load_template("batch")
+
+    # Warm up imports, fonts and the template cache outside the timings.
+    render(template, batch_fields(99999), fmt="zpl")
+    render(template, batch_fields(99999), fmt="pdf")
+
+    for offset, dpi in ((0, 203), (args.labels, 300)):
+        fields = [batch_fields(offset + n) for n in range(args.labels)]
+        seconds = timed(lambda f: render(template, f, fmt="zpl", dpi=dpi), fields)
+        print(f"ZPL {dpi} dpi, distinct labels: {seconds / len(fields) * 1e3:.3f} ms a label (target <= 0.2)")
+    same = batch_fields(0)
+    seconds = timed(lambda _: render(template, same, fmt="zpl"), range(args.labels))
+    print(f"ZPL 203 dpi, one label again:   {seconds / args.labels * 1e3:.3f} ms a label")
+
+    n_pdf = max(50, args.labels // 10)
+    pdf_fields = [batch_fields(5 * args.labels + n) for n in range(n_pdf)]
+    labels = [layout(template, f, 203) for f in pdf_fields]
+    grids = []
+    for label in labels:
+        g = {}
+        for item in label.items:
+            if isinstance(item, BarsItem):
+                g[id(item)] = item.modules
+            elif isinstance(item, MatrixItem):
+                g[id(item)] = matrix._grid(item.kind, item.data + "#bare", False)  # same size, own cache entry
+        grids.append(g)
+    # Alternate the two so that machine noise hits both alike.
+    ours = bare = 0.0
+    for f, label, g in zip(pdf_fields, labels, grids):
+        ours += timed(lambda x: render(template, x, fmt="pdf"), [f])
+        bare += timed(lambda x: bare_reportlab(*x), [(label, g)])
+    print(f"PDF ours (fields to bytes):     {ours / n_pdf * 1e3:.3f} ms a label")
+    print(f"PDF bare reportlab (drawing):   {bare / n_pdf * 1e3:.3f} ms a label")
+    print(f"PDF ratio ours / bare:          {ours / bare:.2f} (target <= 1.2)")
+
+
+if __name__ == "__main__":
+    main()
