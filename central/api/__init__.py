@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: one module per feature, all on one blueprint."""
-from central.api import health  # noqa: F401  (registers routes)
+from central.api import events, health  # noqa: F401  (registers routes)
 from central.api.blueprint import api
 
 __all__ = ["api"]
