@@ -1,0 +1,520 @@
+"""The station state machine, a pure function: ``step(state, meaning, ctx) -> Result``.
+
+A Result carries the new state, the events to store, the labels to print and the feedback
+for the operator. Nothing here touches disks, sockets or clocks: the daemon passes the time
+and an id source in ``Context`` and stores the Result in one outbox transaction.
+
+Commands (``CMD:<name>``): START, DONE (stage completed), CLOSE (work order completed),
+OUT / OUT-MAIN, OUT-CO, OUT-BY, OUT-SCRAP (report an output), SCRAP, PAUSE, RESUME, DELAY,
+DOWN, UP, OK (accept the quantity offered), CANCEL, REPRINT, LOGOUT.
+"""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable
+
+from edge.cache import REASON_CATEGORIES, StationConfig
+from edge.contract import ContractError, Event, make_event
+from edge.interpret import Meaning
+from edge.outbox import PrintJob
+
+OUTPUT_COMMANDS = {"OUT": "main", "OUTPUT": "main", "OUT-MAIN": "main", "OUT-CO": "co", "OUT-BY": "by",
+                   "OUT-SCRAP": "scrap"}
+NO_OPERATOR_COMMANDS = ("DOWN", "UP", "CANCEL")
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the station remembers between scans (kept in the outbox with the events)."""
+
+    operator: str | None = None
+    work_order: str | None = None
+    stage: int | None = None
+    stage_running: bool = False
+    paused: bool = False
+    machine_down: bool = False
+    location: str | None = None
+    pending: dict | None = None  # the question the station is asking, e.g. {"action": "issue", ...}
+    seq: int = 0
+    batch_day: str = ""
+    batch_counter: int = 0
+    last_label: dict | None = None  # {"batch", "template", "fields"} for CMD:REPRINT
+    reprints: int = 0
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict | None) -> "State":
+        """Back from ``to_dict`` (unknown keys ignored)."""
+        if not raw:
+            return cls()
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the operator sees: ok, prompt (the station asks for more) or error."""
+
+    level: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a step needs besides the state: who we are, the cached config, the time, the rules."""
+
+    site: str
+    station: str
+    kind: str = "production"
+    config: StationConfig = field(default_factory=StationConfig)
+    now: datetime = field(default_factory=lambda: datetime(2026, 1, 1))
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+    unknown_batch: str = "refuse"
+    not_in_recipe: str = "refuse"
+    unknown_work_order: str = "refuse"
+    template: str = "batch"
+    label_url: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one scan."""
+
+    state: State
+    events: tuple[Event, ...] = ()
+    jobs: tuple[PrintJob, ...] = ()
+    feedback: Feedback = Feedback("ok", "")
+
+
+class Refused(Exception):
+    """A scan the station refuses, with the message for the operator."""
+
+
+class _Step:
+    """Collects events and jobs while one scan is handled."""
+
+    def __init__(self, state: State, ctx: Context):
+        self.state, self.ctx = state, ctx
+        self.events: list[Event] = []
+        self.jobs: list[PrintJob] = []
+
+    def emit(self, type_name: str, data: dict, operator: str | None = "") -> None:
+        seq = self.state.seq + 1
+        who = self.state.operator if operator == "" else operator
+        self.events.append(make_event(type_name, site=self.ctx.site, station=self.ctx.station, seq=seq,
+                                      operator=who, data=data, at=self.ctx.now, event_id=self.ctx.new_id()))
+        self.state = dataclasses.replace(self.state, seq=seq)
+
+    def set(self, **changes) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+
+    def done(self, level: str, message: str) -> Result:
+        return Result(self.state, tuple(self.events), tuple(self.jobs), Feedback(level, message))
+
+    def mint_batch(self) -> str:
+        day = self.ctx.now.strftime("%y%m%d")
+        counter = self.state.batch_counter + 1 if self.state.batch_day == day else 1
+        self.set(batch_day=day, batch_counter=counter)
+        return f"{self.ctx.station}-{day}-{counter:04d}"
+
+    def print_label(self, batch: str, fields: dict[str, Any], template: str) -> None:
+        self.jobs.append(PrintJob(batch, batch, template, fields))
+        self.set(last_label={"batch": batch, "template": template, "fields": fields})
+
+
+def step(state: State, meaning: Meaning, ctx: Context) -> Result:
+    """Handle one scan: new state, events, print jobs and the operator's feedback."""
+    s = _Step(state, ctx)
+    try:
+        return _dispatch(s, meaning)
+    except Refused as exc:
+        return Result(state, feedback=Feedback("error", str(exc)))
+    except ContractError as exc:
+        return Result(state, feedback=Feedback("error", f"cannot record that: {exc}"))
+
+
+def _dispatch(s: _Step, m: Meaning) -> Result:
+    st = s.state
+    if m.kind == "invalid":
+        raise Refused(m.error)
+    if m.kind == "badge":
+        return _badge(s, m.value)
+    if m.kind == "command" and m.value in NO_OPERATOR_COMMANDS:
+        return _command(s, m.value)
+    if st.operator is None:
+        raise Refused("Scan your badge to sign in first")
+    if m.kind == "command":
+        return _command(s, m.value)
+    if st.pending is not None:
+        return _answer(s, m)
+    if m.kind == "location":
+        s.set(location=m.value)
+        return s.done("ok", f"Location {m.value}")
+    if (s.ctx.config.kind or s.ctx.kind) == "goods_in":
+        return _goods_in(s, m)
+    if m.kind == "work_order":
+        return _work_order(s, m.value)
+    if m.kind in ("batch", "item", "gs1"):
+        return _input(s, m)
+    if m.kind == "reason":
+        raise Refused(f"Reason {m.value}: first scan what it is for (PAUSE, DELAY, DOWN, SCRAP)")
+    raise Refused(f"A {m.kind.replace('_', ' ')} was not expected now")
+
+
+# --- operators -------------------------------------------------------------------------------
+
+def _check_operator(s: _Step, badge: str) -> None:
+    cfg = s.ctx.config
+    if not cfg.received:
+        return  # a brand-new station without a config yet: central checks and flags
+    problem = cfg.certification_problem(badge, s.ctx.now.date())
+    if problem:
+        raise Refused(f"Sign-in refused: {problem}")
+
+
+def _badge(s: _Step, badge: str) -> Result:
+    st = s.state
+    if st.operator == badge:
+        s.emit("operator.signed_out", {})
+        s.set(operator=None, pending=None, stage_running=False)
+        return s.done("ok", f"Signed out {badge}")
+    _check_operator(s, badge)
+    if st.operator is not None:
+        s.emit("operator.signed_out", {})
+    s.set(operator=badge, pending=None)
+    s.emit("operator.signed_in", {})
+    who = (s.ctx.config.operator(badge) or {}).get("name") or badge
+    return s.done("ok", f"Welcome {who}")
+
+
+# --- work orders and stages ---------------------------------------------------------------------
+
+def _work_order(s: _Step, number: str) -> Result:
+    wo = s.ctx.config.work_order(number)
+    if wo is None and s.ctx.config.received and s.ctx.unknown_work_order == "refuse":
+        raise Refused(f"Work order {number} is not open at this station")
+    stages = [st["seq"] for st in (wo or {}).get("stages", [])]
+    s.set(work_order=number, stage=stages[0] if stages else 1, stage_running=False, paused=False)
+    return s.done("ok", f"Work order {number} selected: scan START")
+
+
+def _need_wo(s: _Step) -> str:
+    if s.state.work_order is None:
+        raise Refused("Scan a work order first")
+    return s.state.work_order
+
+
+def _next_stage(s: _Step) -> int | None:
+    wo = s.ctx.config.work_order(s.state.work_order or "") or {}
+    later = [st["seq"] for st in wo.get("stages", []) if st["seq"] > (s.state.stage or 0)]
+    return min(later) if later else None
+
+
+def _command(s: _Step, name: str) -> Result:
+    st = s.state
+    if name == "CANCEL":
+        s.set(pending=None)
+        return s.done("ok", "Cancelled")
+    if name == "LOGOUT":
+        return _badge(s, st.operator)
+    if name == "DOWN":
+        if st.machine_down:
+            raise Refused("The machine is already down: scan UP when it runs")
+        s.set(pending={"action": "down"})
+        return s.done("prompt", "Machine down: scan the reason")
+    if name == "UP":
+        if not st.machine_down:
+            raise Refused("The machine is not down")
+        s.emit("machine.up", {}, operator=st.operator)
+        s.set(machine_down=False)
+        return s.done("ok", "Machine running")
+    if name == "REPRINT":
+        return _reprint(s)
+    if name == "OK":
+        return _accept_offer(s)
+    wo = _need_wo(s)
+    if name == "START":
+        if st.stage_running:
+            raise Refused(f"Stage {st.stage} is already running")
+        s.emit("stage.started", {"work_order": wo, "stage": st.stage or 1})
+        s.set(stage_running=True, pending=None)
+        return s.done("ok", f"Started {wo} stage {st.stage or 1}")
+    if name == "DONE":
+        if not st.stage_running:
+            raise Refused("No stage is running: scan START first")
+        s.emit("stage.completed", {"work_order": wo, "stage": st.stage or 1})
+        following = _next_stage(s)
+        s.set(stage_running=False, stage=following or st.stage, pending=None)
+        return s.done("ok", f"Completed stage {st.stage or 1}" + (f"; next stage {following}" if following else ""))
+    if name == "CLOSE":
+        s.emit("work_order.completed", {"work_order": wo})
+        s.set(work_order=None, stage=None, stage_running=False, paused=False, pending=None)
+        return s.done("ok", f"Work order {wo} completed")
+    if name in OUTPUT_COMMANDS:
+        kind = OUTPUT_COMMANDS[name]
+        outputs = [o for o in (s.ctx.config.work_order(wo) or {}).get("outputs", []) if o.get("kind") == kind]
+        item = outputs[0]["item"] if len(outputs) == 1 else None
+        s.set(pending={"action": "output", "kind": kind, "item": item})
+        return s.done("prompt", f"{kind} output of {item}: scan the quantity" if item else f"{kind} output: scan the item")
+    if name == "SCRAP":
+        s.set(pending={"action": "scrap"})
+        return s.done("prompt", "Scrap: scan the quantity (and the batch, if any)")
+    if name == "PAUSE":
+        if st.paused:
+            raise Refused(f"{wo} is already paused: scan RESUME")
+        s.set(pending={"action": "pause"})
+        return s.done("prompt", "Pause: scan the reason")
+    if name == "RESUME":
+        if not st.paused:
+            raise Refused(f"{wo} is not paused")
+        s.emit("work_order.resumed", {"work_order": wo})
+        s.set(paused=False)
+        return s.done("ok", f"{wo} resumed")
+    if name == "DELAY":
+        s.set(pending={"action": "delay"})
+        return s.done("prompt", "Delay: scan the reason")
+    raise Refused(f"Unknown command {name}")
+
+
+# --- answers to the station's questions ---------------------------------------------------------
+
+def _answer(s: _Step, m: Meaning) -> Result:
+    p = dict(s.state.pending)
+    action = p["action"]
+    if m.kind == "location":
+        p["location"] = m.value
+        s.set(pending=p)
+        return s.done("prompt", f"Location {m.value}: now scan the quantity")
+    if m.kind in ("quantity", "number") and action in ("issue", "output", "scrap", "receive"):
+        return _quantity(s, p, m.value)
+    if m.kind == "reason" and action in ("pause", "delay", "down", "scrap", "output"):
+        return _reason(s, p, m.value)
+    if action == "output" and p.get("item") is None and m.kind == "item":
+        _check_output_item(s, m.value, p["kind"])
+        p["item"] = m.value
+        s.set(pending=p)
+        return s.done("prompt", f"{p['kind']} output of {m.value}: scan the quantity")
+    if action == "scrap" and m.kind == "batch":
+        p["batch"] = m.value
+        s.set(pending=p)
+        return s.done("prompt", f"Scrap of batch {m.value}: scan the quantity")
+    if m.kind in ("batch", "item", "gs1", "work_order") and action == "issue":
+        s.set(pending=None)  # a new input replaces an unanswered one
+        return _dispatch(s, m)
+    wanted = {"issue": "a quantity", "output": "the item or a quantity", "scrap": "a quantity",
+              "receive": "a quantity", "pause": "a reason code", "delay": "a reason code",
+              "down": "a reason code"}.get(action, "an answer")
+    raise Refused(f"Waiting for {wanted} (or CANCEL)")
+
+
+def _accept_offer(s: _Step) -> Result:
+    p = s.state.pending
+    if not p or not p.get("offered_qty"):
+        raise Refused("Nothing to confirm")
+    return _quantity(s, dict(p), p["offered_qty"])
+
+
+def _quantity(s: _Step, p: dict, qty: str) -> Result:
+    action = p["action"]
+    if action == "issue":
+        wo = _need_wo(s)
+        data = {"work_order": wo, "qty": qty}
+        data.update({k: p[k] for k in ("batch", "item") if p.get(k)})
+        if p.get("unit"):
+            data["unit"] = p["unit"]
+        s.emit("material.issued", data)
+        s.set(pending=None)
+        return s.done("ok", f"Issued {qty} of {p.get('batch') or p.get('item')} to {wo}")
+    if action == "output":
+        if p.get("item") is None:
+            raise Refused("Scan the output item first")
+        if p["kind"] == "scrap":
+            p["qty"] = qty
+            s.set(pending=p)
+            return s.done("prompt", "Scrap output: scan the reason")
+        return _report_output(s, p, qty)
+    if action == "scrap":
+        p["qty"] = qty
+        s.set(pending=p)
+        return s.done("prompt", f"Scrap {qty}: scan the reason")
+    if action == "receive":
+        return _receive(s, p, qty)
+    raise Refused("A quantity was not expected now")
+
+
+def _reason(s: _Step, p: dict, code: str) -> Result:
+    action = p["action"]
+    cfg = s.ctx.config
+    entry = cfg.reason(code)
+    if cfg.received and entry is None:
+        raise Refused(f"Reason {code} is not in the catalogue")
+    allowed = REASON_CATEGORIES["scrap" if action == "output" else action]
+    if entry is not None and entry.get("category") not in allowed:
+        raise Refused(f"Reason {code} is a {entry.get('category')} reason, not {' or '.join(allowed)}")
+    st = s.state
+    if action == "down":
+        s.emit("machine.down", {"reason": code}, operator=st.operator)
+        s.set(machine_down=True, pending=None)
+        return s.done("ok", f"Machine down: {code}")
+    wo = _need_wo(s)
+    if action == "pause":
+        s.emit("work_order.paused", {"work_order": wo, "reason": code})
+        s.set(paused=True, pending=None)
+        return s.done("ok", f"{wo} paused: {code}")
+    if action == "delay":
+        s.emit("delay.reported", {"work_order": wo, "stage": st.stage or 1, "reason": code})
+        s.set(pending=None)
+        return s.done("ok", f"Delay recorded: {code}")
+    if action == "scrap":
+        if "qty" not in p:
+            raise Refused("Scan the scrapped quantity first")
+        data = {"work_order": wo, "qty": p["qty"], "reason": code}
+        data.update({k: p[k] for k in ("batch", "item") if p.get(k)})
+        s.emit("scrap.reported", data)
+        s.set(pending=None)
+        return s.done("ok", f"Scrap {p['qty']} recorded: {code}")
+    if action == "output":
+        return _report_output(s, dict(p, reason=code), p["qty"])
+    raise Refused("A reason was not expected now")
+
+
+# --- inputs and outputs ------------------------------------------------------------------------
+
+def _check_input_item(s: _Step, item: str | None) -> None:
+    wo = s.ctx.config.work_order(s.state.work_order or "")
+    if wo is None or item is None or s.ctx.not_in_recipe != "refuse":
+        return
+    if item not in {i["item"] for i in wo.get("inputs", [])}:
+        raise Refused(f"{item} is not in the recipe of {wo['number']}")
+
+
+def _check_output_item(s: _Step, item: str, kind: str) -> None:
+    wo = s.ctx.config.work_order(s.state.work_order or "")
+    if wo is None or s.ctx.not_in_recipe != "refuse":
+        return
+    if item not in {o["item"] for o in wo.get("outputs", [])}:
+        raise Refused(f"{item} is not an output of {wo['number']}")
+
+
+def _input(s: _Step, m: Meaning) -> Result:
+    _need_wo(s)
+    cfg = s.ctx.config
+    pending: dict[str, Any] = {"action": "issue"}
+    if m.kind == "item":
+        _check_input_item(s, m.value)
+        pending["item"] = m.value
+        label = m.value
+    else:
+        code = m.fields.get("batch") if m.kind == "gs1" else m.value
+        if not code:
+            raise Refused("This label has no batch: scan the batch or the item")
+        batch = cfg.batch(code)
+        if batch is None and cfg.received and s.ctx.unknown_batch == "refuse":
+            raise Refused(f"Batch {code} is not known here")
+        if batch is not None:
+            if batch.get("status") not in (None, "released"):
+                raise Refused(f"Batch {code} is {batch['status']}")
+            _check_input_item(s, batch.get("item"))
+        pending["batch"] = code
+        label = code
+        if m.kind == "gs1" and m.fields.get("qty"):
+            pending["offered_qty"] = m.fields["qty"]
+    s.set(pending=pending)
+    if pending.get("offered_qty"):
+        return s.done("prompt", f"{label}: scan the quantity, or OK for {pending['offered_qty']}")
+    return s.done("prompt", f"{label}: scan the quantity")
+
+
+def _label_fields(s: _Step, item: dict | None, item_code: str, batch: str, qty: str, expiry: str | None) -> dict:
+    item = item or {}
+    fields = {"item": (item.get("name") or item_code)[:28], "item_code": item_code, "batch": batch, "qty": qty,
+              "unit": item.get("unit") or "pcs", "produced": s.ctx.now.date().isoformat(),
+              "work_order": s.state.work_order or "", "operator": s.state.operator or "",
+              "url": (s.ctx.label_url + batch) if s.ctx.label_url else batch}
+    if item.get("gtin"):
+        fields["gtin"] = item["gtin"]
+    if expiry:
+        fields["expiry"] = expiry
+    return fields
+
+
+def _expiry(item: dict | None, today: date) -> str | None:
+    days = (item or {}).get("shelf_life_days")
+    return (today + timedelta(days=days)).isoformat() if days else None
+
+
+def _report_output(s: _Step, p: dict, qty: str) -> Result:
+    wo = _need_wo(s)
+    item_code = p["item"]
+    item = s.ctx.config.item(item_code)
+    batch = s.mint_batch()
+    data = {"work_order": wo, "kind": p["kind"], "item": item_code, "batch": batch, "qty": qty}
+    if item and item.get("unit"):
+        data["unit"] = item["unit"]
+    if p.get("location") or s.state.location:
+        data["location"] = p.get("location") or s.state.location
+    if p.get("reason"):
+        data["reason"] = p["reason"]
+    s.emit("output.reported", data)
+    s.set(pending=None)
+    s.print_label(batch, _label_fields(s, item, item_code, batch, qty, _expiry(item, s.ctx.now.date())),
+                  s.ctx.template)
+    return s.done("ok", f"Reported {qty} {item_code} as batch {batch}: label printing")
+
+
+def _reprint(s: _Step) -> Result:
+    last = s.state.last_label
+    if not last:
+        raise Refused("No label to reprint yet")
+    number = s.state.reprints + 1
+    s.set(reprints=number)
+    s.jobs.append(PrintJob(f"{last['batch']}-R{number}", last["batch"], last["template"], last["fields"], reprint=True))
+    return s.done("ok", f"Reprinting the label of {last['batch']}")
+
+
+# --- goods in --------------------------------------------------------------------------------
+
+def _goods_in(s: _Step, m: Meaning) -> Result:
+    cfg = s.ctx.config
+    if m.kind == "gs1":
+        gtin = m.fields.get("gtin")
+        item = cfg.item_by_gtin(gtin) if gtin else None
+        if item is None:
+            raise Refused(f"No item with GTIN {gtin} in the station config" if gtin else "This label has no GTIN")
+        p = {"action": "receive", "item": item["code"], "gtin": gtin}
+        if m.fields.get("batch"):
+            p["supplier_lot"] = m.fields["batch"]
+        if m.fields.get("expiry"):
+            p["expiry"] = m.fields["expiry"]
+        if m.fields.get("qty"):
+            return _receive(s, p, m.fields["qty"])
+        s.set(pending=p)
+        return s.done("prompt", f"{item['code']}: scan the quantity received")
+    if m.kind in ("item", "batch") and (cfg.item(m.value) or not cfg.received):
+        s.set(pending={"action": "receive", "item": m.value})
+        return s.done("prompt", f"{m.value}: scan the quantity received")
+    raise Refused("Goods in: scan the supplier's GS1 label or an item code")
+
+
+def _receive(s: _Step, p: dict, qty: str) -> Result:
+    item = s.ctx.config.item(p["item"])
+    batch = s.mint_batch()
+    data = {"item": p["item"], "batch": batch, "qty": qty}
+    for key in ("supplier_lot", "expiry", "gtin", "location"):
+        if p.get(key):
+            data[key] = p[key]
+    if item and item.get("unit"):
+        data["unit"] = item["unit"]
+    if "location" not in data and s.state.location:
+        data["location"] = s.state.location
+    s.emit("goods.received", data)
+    s.set(pending=None)
+    expiry = p.get("expiry") or _expiry(item, s.ctx.now.date())
+    s.print_label(batch, _label_fields(s, item, p["item"], batch, qty, expiry), s.ctx.template)
+    return s.done("ok", f"Received {qty} {p['item']} as batch {batch}: label printing")
