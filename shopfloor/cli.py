@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from shopfloor.label_cli import label
 from shopfloor.settings import SettingsError
 
 CONFIG_HELP = "TOML config file (default: $SHOPFLOOR_CONFIG, else built-in defaults)"
@@ -279,15 +280,7 @@ def demo(port, mqtt_port, data_dir, no_shift):
     run_demo(port=port, mqtt_port=mqtt_port, data_dir=data_dir, shift=not no_shift)
 
 
-def _register_optional_groups() -> None:
-    try:
-        from shopfloor.label_cli import label
-    except ImportError:
-        return
-    main.add_command(label)
-
-
-_register_optional_groups()
+main.add_command(label)
 
 if __name__ == "__main__":
     main()

@@ -34,8 +34,8 @@ def _documented_keys(side: str) -> dict[str, str]:
     start = text.index(HEADINGS[side])
     end = text.find("\n## ", start + 5)
     text = text[start: end if end != -1 else len(text)]
-    rows = re.findall(r"^\| `([a-z0-9_.]+)` \| ([^|]*) \|", text, flags=re.M)
-    return {name: default.strip() for name, default in rows}
+    rows = re.findall(r"^\| `([a-z0-9_.]+)` \| ((?:[^|\\]|\\.)*) \|", text, flags=re.M)
+    return {name: default.strip().replace("\\|", "|") for name, default in rows}
 
 
 def _key_sets():

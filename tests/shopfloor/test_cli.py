@@ -21,7 +21,7 @@ def shopfloor(*args, env=None, cwd=None):
 
 @pytest.mark.parametrize("args", [[], ["central"], ["edge"], ["db"], ["user"], ["demo"], ["broker"],
                                   ["central", "serve"], ["central", "ingest"], ["edge", "run"],
-                                  ["db", "init"], ["db", "migrate"], ["user", "create"]])
+                                  ["db", "init"], ["db", "migrate"], ["user", "create"], ["label"], ["label", "preview"], ["label", "print"]])
 def test_help_on_every_level(args):
     result = shopfloor(*args, "--help")
     assert result.returncode == 0
