@@ -93,20 +93,23 @@ def machine_requirements(machine_codes: list[str]) -> list[Requirement]:
     return [Requirement(sid, scode, lvl, f"machine:{mc}") for lvl, sid, scode, mc in rows]
 
 
-def create_machine(code, name="", work_centre: str | None = None, active=True) -> Machine:
-    """Add a machine, optionally in a work centre."""
+def create_machine(code, name="", work_centre: str | None = None, active=True, skills: list | None = None) -> Machine:
+    """Add a machine, optionally in a work centre and with the skills it requires."""
     code = check_code("code", code)
     fields = {"code": code, "name": check_text("name", name), "active": check_bool("active", active)}
     with database.atomic():
         if Machine.select().where(Machine.code == code).exists():
             raise Conflict("code", f"machine {code!r} already exists")
         fields["work_centre"] = get_work_centre(work_centre) if work_centre else None
-        return Machine.create(**fields)
+        machine = Machine.create(**fields)
+        if skills:
+            _replace_machine_skills(machine, skills)
+        return machine
 
 
 def update_machine(code: str, changes: dict) -> Machine:
-    """Change a machine's name, work centre or active flag."""
-    unknown = set(changes) - {"name", "work_centre", "active"}
+    """Change a machine's name, work centre or active flag; ``skills`` replaces its requirements."""
+    unknown = set(changes) - {"name", "work_centre", "active", "skills"}
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a field of a machine")
     with database.atomic():
@@ -118,6 +121,8 @@ def update_machine(code: str, changes: dict) -> Machine:
         if "work_centre" in changes:
             machine.work_centre = get_work_centre(changes["work_centre"]) if changes["work_centre"] else None
         machine.save()
+        if "skills" in changes:
+            _replace_machine_skills(machine, changes["skills"])
         return machine
 
 
@@ -125,11 +130,15 @@ def set_machine_skills(machine: str, skills: list[dict]) -> list[Requirement]:
     """Replace the skills a machine requires with ``[{"skill", "min_level"}]``."""
     with database.atomic():
         row = get_machine(machine)
-        rows = _skill_rows("skills", skills)
-        MachineSkill.delete().where(MachineSkill.machine == row).execute()
-        if rows:
-            MachineSkill.insert_many([{"machine": row.id, "skill": s.id, "min_level": lvl} for s, lvl in rows]).execute()
+        _replace_machine_skills(row, skills)
         return machine_requirements([row.code])
+
+
+def _replace_machine_skills(machine: Machine, skills) -> None:
+    rows = _skill_rows("skills", skills)
+    MachineSkill.delete().where(MachineSkill.machine == machine).execute()
+    if rows:
+        MachineSkill.insert_many([{"machine": machine.id, "skill": s.id, "min_level": lvl} for s, lvl in rows]).execute()
 
 
 def list_machines() -> list[Machine]:

@@ -1,5 +1,7 @@
 """The JSON API under /api/v1: one module per feature, all on one blueprint."""
 from central.api import events, health  # noqa: F401  (registers routes)
+from central.api import people  # noqa: F401
+from central.api import reasons  # noqa: F401
 from central.api.blueprint import api
 
 __all__ = ["api"]
