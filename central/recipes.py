@@ -1,0 +1,102 @@
+"""Recipes: inputs per unit of the main output, outputs with cost shares, and the routing."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from central.catalog import check_code, get_item
+from central.db import database
+from central.errors import Conflict, NotFound, ValidationError
+from central.models import Recipe, RecipeInput, RecipeOutput, RecipeStage, Skill, WorkCentre
+from central.models.production import INPUT_MODES, OUTPUT_KINDS
+from central.quantities import ZERO, parse_decimal
+
+
+def get_recipe(code: str, field: str = "recipe") -> Recipe:
+    """The recipe with this code, or NotFound naming ``field``."""
+    recipe = Recipe.get_or_none(Recipe.code == code)
+    if recipe is None:
+        raise NotFound(field, f"no recipe {code!r}")
+    return recipe
+
+
+def _list(data: dict, name: str, required: bool) -> list[dict]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or (required and not value):
+        raise ValidationError(name, "must be a non-empty list" if required else "must be a list")
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise ValidationError(f"{name}[{i}]", "must be an object")
+    return value
+
+
+def parse_stages(raw: list[dict], field: str = "stages") -> list[dict]:
+    """Routing stages: seq, work_centre code, standard_minutes, optional skill code."""
+    stages, seen = [], set()
+    for i, s in enumerate(raw):
+        f = f"{field}[{i}]"
+        seq = s.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise ValidationError(f"{f}.seq", f"must be a whole number >= 1, got {seq!r}")
+        if seq in seen:
+            raise ValidationError(f"{f}.seq", f"stage {seq} appears twice")
+        seen.add(seq)
+        centre = WorkCentre.get_or_none(WorkCentre.code == s.get("work_centre"))
+        if centre is None:
+            raise NotFound(f"{f}.work_centre", f"no work centre {s.get('work_centre')!r}")
+        skill = None
+        if s.get("skill") is not None:
+            skill = Skill.get_or_none(Skill.code == s["skill"])
+            if skill is None:
+                raise NotFound(f"{f}.skill", f"no skill {s['skill']!r}")
+        minutes = parse_decimal(f"{f}.standard_minutes", s.get("standard_minutes", "0"), non_negative=True)
+        stages.append({"seq": seq, "work_centre": centre.id, "standard_minutes": minutes,
+                       "skill": skill.id if skill else None})
+    return stages
+
+
+def create_recipe(data: dict) -> Recipe:
+    """Create a recipe with its inputs, outputs (shares adding up to 100 %) and stages, all or nothing."""
+    code = check_code("code", data.get("code"))
+    with database.atomic():
+        if Recipe.select().where(Recipe.code == code).exists():
+            raise Conflict("code", f"recipe {code!r} already exists")
+        inputs = []
+        for i, entry in enumerate(_list(data, "inputs", required=False)):
+            item = get_item(entry.get("item"), f"inputs[{i}].item")
+            mode = entry.get("mode", "scanned")
+            if mode not in INPUT_MODES:
+                raise ValidationError(f"inputs[{i}].mode", f"must be one of {', '.join(INPUT_MODES)}, got {mode!r}")
+            if entry.get("unit") is not None and entry["unit"] != item.unit:
+                raise ValidationError(f"inputs[{i}].unit", f"item {item.code} is kept in {item.unit}, got {entry['unit']!r}")
+            qty = parse_decimal(f"inputs[{i}].qty_per_unit", entry.get("qty_per_unit"), positive=True)
+            inputs.append({"item": item.id, "qty_per_unit": qty, "mode": mode})
+        outputs, total, mains = [], ZERO, []
+        for i, entry in enumerate(_list(data, "outputs", required=True)):
+            item = get_item(entry.get("item"), f"outputs[{i}].item")
+            kind = entry.get("kind")
+            if kind not in OUTPUT_KINDS:
+                raise ValidationError(f"outputs[{i}].kind", f"must be one of {', '.join(OUTPUT_KINDS)}, got {kind!r}")
+            share = parse_decimal(f"outputs[{i}].cost_share", entry.get("cost_share", "0"), non_negative=True)
+            if kind == "scrap" and share != 0:
+                raise ValidationError(f"outputs[{i}].cost_share", "scrap carries no value: must be 0")
+            per_unit = entry.get("qty_per_unit")
+            per_unit = parse_decimal(f"outputs[{i}].qty_per_unit", per_unit, positive=True) if per_unit is not None else None
+            if kind == "main":
+                mains.append(item)
+            total += share
+            outputs.append({"item": item.id, "kind": kind, "cost_share": share, "qty_per_unit": per_unit})
+        if len(mains) != 1:
+            raise ValidationError("outputs", f"must have exactly one main output, got {len(mains)}")
+        if total != Decimal(100):
+            raise ValidationError("outputs", f"cost shares add up to {total.normalize():f} %, they must add up to 100 %")
+        if len({o["item"] for o in outputs}) != len(outputs):
+            raise ValidationError("outputs", "an item appears twice among the outputs")
+        stages = parse_stages(_list(data, "stages", required=False))
+        main = mains[0]
+        if data.get("item") is not None and data["item"] != main.code:
+            raise ValidationError("item", f"must be the main output {main.code}, got {data['item']!r}")
+        recipe = Recipe.create(code=code, name=str(data.get("name", ""))[:128], item=main.id)
+        for table, rows in ((RecipeInput, inputs), (RecipeOutput, outputs), (RecipeStage, stages)):
+            if rows:
+                table.insert_many([{**r, "recipe": recipe.id} for r in rows]).execute()
+        return recipe
