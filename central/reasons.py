@@ -13,7 +13,7 @@ from decimal import Decimal
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.flags import raise_flag
-from central.models import ReasonCode, ReasonEvent, Station, StopMark
+from central.models import Item, ReasonCode, ReasonEvent, Recipe, Station, StopMark, WorkOrder
 from central.models.reference import REASON_CATEGORIES
 from central.operators import check_bool, check_code, check_text
 from edge.contract import Event
@@ -102,8 +102,20 @@ def event_reason(event: Event) -> str | None:
     return event.data.get("reason") if event.type in EXPECTED_CATEGORIES else None
 
 
-def record_reason(event: Event, station: Station | None, item: str | None = None) -> ReasonEvent | None:
-    """Write the event's reason occurrence; unknown code is NotFound, inactive or misfiled ones are flagged."""
+def work_order_item(number: str | None) -> str | None:
+    """The code of the item a work order makes (its recipe's main output), if the work order is known."""
+    if not number:
+        return None
+    return (Item.select(Item.code).join(Recipe, on=(Recipe.item == Item.id))
+            .join(WorkOrder, on=(WorkOrder.recipe == Recipe.id)).where(WorkOrder.number == number).scalar())
+
+
+def record_reason(event: Event, station: Station | None) -> ReasonEvent | None:
+    """Write the event's reason occurrence; unknown code is NotFound, inactive or misfiled ones are flagged.
+
+    The row's item is the event's own, else the item the work order makes, so delays and
+    pauses can be analysed by item too.
+    """
     code = event_reason(event)
     if code is None:
         return None
@@ -122,7 +134,8 @@ def record_reason(event: Event, station: Station | None, item: str | None = None
     row = ReasonEvent.create(
         event=event.id, reason=reason, category=reason.category, event_type=event.type,
         at=_naive(event.at), station=event.station, work_centre=station.work_centre_id if station else None,
-        work_order=data.get("work_order"), stage=data.get("stage"), item=data.get("item") or item,
+        work_order=data.get("work_order"), stage=data.get("stage"),
+        item=data.get("item") or work_order_item(data.get("work_order")),
         operator=event.operator, qty=qty, minutes=data.get("minutes"))
     return row
 

@@ -1,12 +1,13 @@
-"""JSON API for operators, skills, certifications, machines and skill requirements."""
+"""JSON API for operators, skills, certifications, machines, skill requirements and stage assignments."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from central import certification as certs
 from central import operators as ops
 from central import requirements as reqs
 from central.api.blueprint import api, json_body, page_args
+from central.assignment import Assigner, assign_operator, assignment_dict, list_assignments, unassign_operator
 from central.auth import require_role
 from central.errors import ValidationError
 from central.people_import import import_certifications, import_operators
@@ -177,3 +178,27 @@ def machines_update(code):
     """Change ``name``, ``work_centre``, ``active``; ``skills`` replaces its requirements."""
     reqs.update_machine(code, json_body())
     return jsonify(reqs.machine_dict(reqs.get_machine(code)))
+
+
+@api.get("/work-orders/<number>/assignments")
+def assignments_list(number):
+    """Operators assigned to the work order's stages, with any override and its reason."""
+    return jsonify({"work_order": number, "assignments": [assignment_dict(a) for a in list_assignments(number)]})
+
+
+@api.post("/work-orders/<number>/stages/<int:seq>/assignments")
+@require_role("supervisor", "planner")
+def assignments_create(number, seq):
+    """Assign ``{"operator": badge}``; not certified is 409 unless a supervisor sends ``override_reason``."""
+    body = json_body()
+    row = assign_operator(number, seq, body.get("operator"), Assigner(g.user.username, g.user.role),
+                          override_reason=body.get("override_reason"))
+    return jsonify(assignment_dict(row)), 201
+
+
+@api.delete("/work-orders/<number>/stages/<int:seq>/assignments/<badge>")
+@require_role("supervisor", "planner")
+def assignments_delete(number, seq, badge):
+    """Take an operator off a stage."""
+    unassign_operator(number, seq, badge)
+    return "", 204

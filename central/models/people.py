@@ -4,6 +4,7 @@ from __future__ import annotations
 import peewee as pw
 
 from central.models.base import BaseModel, utcnow
+from central.models.production import WorkOrderStage
 from central.models.reference import Operator, Skill, WorkCentre
 
 
@@ -55,3 +56,18 @@ class MachineSkill(BaseModel):
 
     class Meta:
         indexes = ((("machine", "skill"), True),)
+
+
+class StageAssignment(BaseModel):
+    """An operator put on a work-order stage; an override of a failed certification check keeps its reason."""
+
+    stage = pw.ForeignKeyField(WorkOrderStage, backref="assignments", on_delete="CASCADE")
+    operator = pw.ForeignKeyField(Operator, backref="assignments", on_delete="RESTRICT")
+    assigned_at = pw.DateTimeField(default=utcnow)
+    assigned_by = pw.CharField(max_length=64)
+    problems = pw.TextField(default="")  # what the certification check found, one per line
+    override_reason = pw.TextField(null=True)
+    overridden_by = pw.CharField(max_length=64, null=True)
+
+    class Meta:
+        indexes = ((("stage", "operator"), True),)

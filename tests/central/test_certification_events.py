@@ -3,6 +3,9 @@ import uuid
 
 import pytest
 
+from central.catalog import create_item, create_location
+from central.production import create_work_order
+from central.recipes import create_recipe
 from central.certification import issue_certification
 from central.models import EventRecord, Flag, Station, WorkCentre
 from central.operators import create_operator, create_skill, update_operator
@@ -16,6 +19,16 @@ def event(type_, seq, at, operator="OP-1", station="S01", **data):
             "at": at, "operator": operator, "data": data}
 
 
+def make_work_orders(work_centre: str) -> None:
+    """Released work orders WO-1 (makes FG-1) and WO-2 (makes FG-2), each with stage 10 of 30 min at ``work_centre``."""
+    create_location({"code": "FG", "role": "finished"})
+    for n in ("1", "2"):
+        create_item({"code": f"FG-{n}", "unit": "pcs"})
+        create_recipe({"code": f"R-{n}", "item": f"FG-{n}", "outputs": [{"item": f"FG-{n}", "kind": "main", "cost_share": "100"}],
+                       "stages": [{"seq": 10, "work_centre": work_centre, "standard_minutes": "30"}]})
+        create_work_order({"number": f"WO-{n}", "recipe": f"R-{n}", "planned_qty": "100", "status": "released"})
+
+
 @pytest.fixture
 def welding(db):
     """Station S01 in a work centre requiring WELD; OP-1 certified through 2026-03-31."""
@@ -25,6 +38,7 @@ def welding(db):
     set_work_centre_skills("WC-WELD", [{"skill": "WELD", "min_level": 1}])
     Station.create(code="S01", site="plant1", work_centre=wc)
     Station.create(code="S02", site="plant1")  # no work centre: requires nothing
+    make_work_orders("WC-WELD")
     create_operator("OP-1", "Ann")
     issue_certification("OP-1", "WELD", issued="2026-01-01", expires="2026-03-31")
 

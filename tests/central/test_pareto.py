@@ -6,6 +6,9 @@ from decimal import Decimal
 import pytest
 
 from central.analysis import ParetoFilter, pareto_csv, pareto_filter, reason_pareto
+from central.catalog import create_item, create_location
+from central.production import create_work_order
+from central.recipes import create_recipe
 from central.db import database
 from central.errors import ValidationError
 from central.models import Station, WorkCentre
@@ -18,23 +21,34 @@ def event(type_, seq, at, station="S01", operator="OP-1", **data):
             "at": at, "operator": operator, "data": data}
 
 
+def make_work_orders(work_centre: str) -> None:
+    """Released work orders WO-1 (makes FG-1) and WO-2 (makes FG-2), each with stage 10 of 30 min at ``work_centre``."""
+    create_location({"code": "FG", "role": "finished"})
+    for n in ("1", "2"):
+        create_item({"code": f"FG-{n}", "unit": "pcs"})
+        create_recipe({"code": f"R-{n}", "item": f"FG-{n}", "outputs": [{"item": f"FG-{n}", "kind": "main", "cost_share": "100"}],
+                       "stages": [{"seq": 10, "work_centre": work_centre, "standard_minutes": "30"}]})
+        create_work_order({"number": f"WO-{n}", "recipe": f"R-{n}", "planned_qty": "100", "status": "released"})
+
+
 def load_floor():
     """Two stations in two work centres with scrap, delays, pauses and downtime over two days."""
     Station.create(code="S01", site="plant1", work_centre=WorkCentre.create(code="WC-A"))
     Station.create(code="S02", site="plant1", work_centre=WorkCentre.create(code="WC-B"))
+    make_work_orders("WC-A")
     for code, category in (("SCR-DAMAGE", "scrap"), ("SCR-SHORT", "scrap"), ("DLY-MAT", "delay"), ("DT-JAM", "downtime")):
         create_reason_code(code, category, code.title())
     first = record_raw([
-        event("scrap.reported", 1, "2026-05-01T08:00:00.000Z", work_order="WO-1", qty="2", reason="SCR-DAMAGE", item="FG-1"),
-        event("scrap.reported", 2, "2026-05-01T09:00:00.000Z", work_order="WO-1", qty="1.5", reason="SCR-DAMAGE", item="FG-1"),
-        event("scrap.reported", 3, "2026-05-01T10:00:00.000Z", work_order="WO-1", qty="10", reason="SCR-SHORT", item="FG-1"),
+        event("scrap.reported", 1, "2026-05-01T08:00:00.000Z", work_order="WO-1", qty="2", reason="SCR-DAMAGE"),
+        event("scrap.reported", 2, "2026-05-01T09:00:00.000Z", work_order="WO-1", qty="1.5", reason="SCR-DAMAGE"),
+        event("scrap.reported", 3, "2026-05-01T10:00:00.000Z", work_order="WO-1", qty="10", reason="SCR-SHORT"),
         event("work_order.paused", 4, "2026-05-01T11:00:00.000Z", work_order="WO-1", reason="DLY-MAT"),
         event("work_order.resumed", 5, "2026-05-01T11:30:00.000Z", work_order="WO-1"),
         event("delay.reported", 6, "2026-05-02T07:00:00.000Z", work_order="WO-1", stage=10, reason="DLY-MAT", minutes="15"),
     ], site="plant1", station="S01")
     second = record_raw([
         event("scrap.reported", 1, "2026-05-02T08:00:00.000Z", station="S02", operator="OP-2", work_order="WO-2", qty="4",
-              reason="SCR-DAMAGE", item="FG-2"),
+              reason="SCR-DAMAGE"),
         event("machine.down", 2, "2026-05-02T09:00:00.000Z", station="S02", operator=None, reason="DT-JAM"),
         event("machine.up", 3, "2026-05-02T10:40:00.000Z", station="S02", operator=None),
     ], site="plant1", station="S02")

@@ -4,6 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from central.catalog import create_item, create_location
+from central.production import create_work_order
+from central.recipes import create_recipe
 from central.errors import Conflict, ValidationError
 from central.models import Flag, ReasonEvent, Station, WorkCentre
 from central.reasons import active_reason_codes, create_reason_code, list_reason_codes, update_reason_code
@@ -16,10 +19,21 @@ def event(type_, seq, at, operator="OP-1", **data):
             "at": at, "operator": operator, "data": data}
 
 
+def make_work_orders(work_centre: str) -> None:
+    """Released work orders WO-1 (makes FG-1) and WO-2 (makes FG-2), each with stage 10 of 30 min at ``work_centre``."""
+    create_location({"code": "FG", "role": "finished"})
+    for n in ("1", "2"):
+        create_item({"code": f"FG-{n}", "unit": "pcs"})
+        create_recipe({"code": f"R-{n}", "item": f"FG-{n}", "outputs": [{"item": f"FG-{n}", "kind": "main", "cost_share": "100"}],
+                       "stages": [{"seq": 10, "work_centre": work_centre, "standard_minutes": "30"}]})
+        create_work_order({"number": f"WO-{n}", "recipe": f"R-{n}", "planned_qty": "100", "status": "released"})
+
+
 @pytest.fixture
 def catalogue(db):
     """Station S01 in work centre WC-PACK and a small reason catalogue."""
     Station.create(code="S01", site="plant1", work_centre=WorkCentre.create(code="WC-PACK"))
+    make_work_orders("WC-PACK")
     create_reason_code("SCR-DAMAGE", "scrap", "Damaged in handling")
     create_reason_code("DLY-MATERIAL", "delay", "Waiting for material")
     create_reason_code("DT-JAM", "downtime", "Jam")
@@ -69,7 +83,7 @@ def test_unknown_code_is_rejected_and_leaves_nothing(catalogue):
 def test_code_deactivated_while_an_offline_station_still_uses_it_is_accepted_and_flagged(catalogue):
     update_reason_code("SCR-DAMAGE", {"active": False})
     raw = event("scrap.reported", 1, "2026-05-01T08:00:00.000Z", work_order="WO-1", qty="2.5",
-                reason="SCR-DAMAGE", item="FG-1")
+                reason="SCR-DAMAGE")
     outcome = record_raw([raw], site="plant1", station="S01")
     assert outcome.accepted == [raw["id"]]
     [flag] = Flag.select().where(Flag.kind == "inactive_reason_code")
@@ -77,6 +91,7 @@ def test_code_deactivated_while_an_offline_station_still_uses_it_is_accepted_and
     [row] = rows()
     assert (row.reason.code, row.category, row.qty, row.item, row.operator, row.work_centre.code) == (
         "SCR-DAMAGE", "scrap", Decimal("2.5"), "FG-1", "OP-1", "WC-PACK")
+    assert rows()[0].work_order == "WO-1"
 
 
 def test_wrong_category_is_accepted_and_flagged(catalogue):
