@@ -147,6 +147,8 @@ def _dispatch(s: _Step, m: Meaning) -> Result:
         return _badge(s, m.value)
     if m.kind == "command" and m.value in NO_OPERATOR_COMMANDS:
         return _command(s, m.value)
+    if st.operator is None and st.pending and st.pending["action"] == "down" and m.kind in ("reason", "batch"):
+        return _answer(s, m)
     if st.operator is None:
         raise Refused("Scan your badge to sign in first")
     if m.kind == "command":
@@ -293,7 +295,8 @@ def _answer(s: _Step, m: Meaning) -> Result:
         return s.done("prompt", f"Location {m.value}: now scan the quantity")
     if m.kind in ("quantity", "number") and action in ("issue", "output", "scrap", "receive"):
         return _quantity(s, p, m.value)
-    if m.kind == "reason" and action in ("pause", "delay", "down", "scrap", "output"):
+    awaits_reason = action in ("pause", "delay", "down") or (action in ("scrap", "output") and "qty" in p)
+    if (m.kind == "reason" and action in REASON_CATEGORIES | {"output": ()}) or (m.kind == "batch" and awaits_reason):
         return _reason(s, p, m.value)
     if action == "output" and p.get("item") is None and m.kind == "item":
         _check_output_item(s, m.value, p["kind"])

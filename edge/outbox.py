@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 #: Print job states. ``sending`` at start-up means the process died mid-send: the label may
 #: or may not have come out, so it becomes ``uncertain`` and only an explicit reprint repeats it.
-JOB_STATES = ("pending", "sending", "printed", "uncertain")
+#: ``failed`` is a label that cannot be rendered (bad data): it needs a person, not a retry.
+JOB_STATES = ("pending", "sending", "printed", "uncertain", "failed")
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,16 @@ class Outbox:
         """The printer refused the job before taking any of it: try again later."""
         with self._tx() as db:
             db.execute("UPDATE print_jobs SET status='pending', error=? WHERE job_id=?", (error[:500], job_id))
+
+    def job_broken(self, job_id: str, error: str) -> None:
+        """The label cannot be rendered: retrying would not help, so it waits for a person."""
+        with self._tx() as db:
+            db.execute("UPDATE print_jobs SET status='failed', error=? WHERE job_id=?", (error[:500], job_id))
+
+    def job_counts(self) -> dict[str, int]:
+        """How many print jobs are in each state."""
+        with self._lock:
+            return dict(self._db.execute("SELECT status, COUNT(*) FROM print_jobs GROUP BY status").fetchall())
 
     def last_batch_job(self) -> PrintJob | None:
         """The newest job that was not a reprint (what a reprint command repeats)."""

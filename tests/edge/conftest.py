@@ -1,0 +1,76 @@
+"""Edge fixtures: a station daemon wired to a real mosquitto and a real ingest."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from central.config import load_settings as central_settings
+from central.db import database
+from central.ingest import Ingest
+from central.models import ReasonCode, Station as StationRow
+from devices.printers import MemoryPrinter
+from devices.scanners import MemoryScanner
+from edge.config import load_settings
+from edge.daemon import Station
+
+
+def wait_for(predicate, timeout=20.0, what="condition"):
+    """Poll until ``predicate()`` is true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def edge_settings(tmp_path, broker, code="S01", **overrides):
+    """Settings of a test station: its own data folder, the test broker, no screen, fast retries."""
+    values = {"data_dir": str(tmp_path / f"edge-{code}"), "mqtt.url": broker.url, "station.code": code,
+              "screen.port": 0, "sync.ack_timeout": 2.0, "mqtt.reconnect_min": 0.1, "mqtt.reconnect_max": 0.5,
+              "printer.retry_seconds": 0.2}
+    values.update(overrides)
+    return load_settings(overrides=values, env={})
+
+
+@pytest.fixture
+def registered(db):
+    """Stations S01..S04 registered at central, with a few reason codes."""
+    with database.atomic():
+        for i in range(1, 5):
+            StationRow.create(code=f"S0{i}", site="plant1", name=f"Line {i}")
+        ReasonCode.create(code="DT-JAM", category="downtime")
+        ReasonCode.create(code="DLY-MAT", category="delay")
+    database.close()
+
+
+@pytest.fixture
+def central_ingest(db_url, tmp_path, mosquitto, registered):
+    """A real ingest worker on the test broker and database."""
+    settings = central_settings(overrides={"database.url": db_url, "data_dir": str(tmp_path / "central"),
+                                           "mqtt.url": mosquitto.url, "mqtt.username": ""})
+    worker = Ingest(settings).start()
+    assert worker.connected.wait(10)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def station_factory(tmp_path, mosquitto):
+    """Start station daemons with a memory scanner and a memory printer; stopped after the test."""
+    made = []
+
+    def make(code="S01", broker=None, **overrides):
+        scanner, printer = MemoryScanner(), MemoryPrinter("memory://")
+        station = Station(edge_settings(tmp_path, broker or mosquitto, code, **overrides), scanners=[scanner],
+                          printer=printer)
+        station.scanner, station.memory_printer = scanner, printer
+        made.append(station)
+        return station.start()
+
+    yield make
+    for station in made:
+        if not station._stop.is_set():
+            station.stop()
