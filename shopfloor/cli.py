@@ -75,19 +75,19 @@ def main():
 
 # --- central -----------------------------------------------------------------------------
 
-def central_settings(config: str | None):
-    """Central's settings for a command's ``--config``."""
+def open_central(config: str | None, *, migrated: bool = False):
+    """Central's settings for a command's ``--config``, with its database opened and answering.
+
+    With ``migrated`` the schema is brought up to date first; returns (settings, migrations applied).
+    """
     from central.config import load_settings
-
-    return load_settings(config)
-
-
-def open_central_db(settings):
-    """Open central's database and make sure it answers."""
     from central.db import check_connection, open_database
+    from central.schema import migrate
 
+    settings = load_settings(config)
     open_database(settings["database.url"])
     check_connection()
+    return settings, (migrate() if migrated else [])
 
 
 @main.group(cls=Group)
@@ -104,15 +104,12 @@ def central_serve(config, host, port):
     from werkzeug.serving import run_simple
 
     from central import create_app
-    from central.schema import migrate
     from shopfloor.broker import check_port_free
 
-    settings = central_settings(config)
+    settings, _ = open_central(config, migrated=True)
     setup_logging(settings["log.level"])
     host, port = host or settings["web.host"], port or settings["web.port"]
     check_port_free(host, port)
-    open_central_db(settings)
-    migrate()
     app = create_app(settings)
     click.echo(f"central web on http://{host}:{port}/", err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
@@ -124,9 +121,8 @@ def central_ingest(config):
     """Consume station events from MQTT, apply them and publish acks and station configs."""
     from central.ingest import run_ingest
 
-    settings = central_settings(config)
+    settings, _ = open_central(config)
     setup_logging(settings["log.level"])
-    open_central_db(settings)
     run_ingest(settings)
 
 
@@ -182,12 +178,9 @@ def db():
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def db_init(config):
     """Create the database schema (or upgrade it) and the reference data a new plant needs."""
-    from central.schema import migrate
     from central.seed import seed_defaults
 
-    settings = central_settings(config)
-    open_central_db(settings)
-    applied = migrate()
+    settings, applied = open_central(config, migrated=True)
     seed_defaults(settings)
     click.echo(f"database ready ({len(applied)} migrations applied)")
 
@@ -196,11 +189,7 @@ def db_init(config):
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def db_migrate(config):
     """Upgrade the database schema in place to this version (never drops data)."""
-    from central.schema import migrate
-
-    settings = central_settings(config)
-    open_central_db(settings)
-    applied = migrate()
+    _, applied = open_central(config, migrated=True)
     click.echo("applied: " + ", ".join(applied) if applied else "database is up to date")
 
 
@@ -209,11 +198,9 @@ def db_migrate(config):
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def db_makemigration(name, config):
     """Write a new migration for model changes not yet in a migration (for developers)."""
-    from central.schema import make_migration, migrate
+    from central.schema import make_migration
 
-    settings = central_settings(config)
-    open_central_db(settings)
-    migrate()
+    open_central(config, migrated=True)
     made = make_migration(name)
     click.echo(f"wrote central/migrations/{made}.py" if made else "no changes")
 
@@ -234,11 +221,8 @@ def user_create(username, role, full_name, password, config):
     """Create a login with a role; the password is stored hashed."""
     from central.auth import create_user
     from central.db import database
-    from central.schema import migrate
 
-    settings = central_settings(config)
-    open_central_db(settings)
-    migrate()
+    open_central(config, migrated=True)
     if password is None:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
@@ -258,8 +242,7 @@ def user_token(username, name, config):
     from central.db import database
     from central.models import User
 
-    settings = central_settings(config)
-    open_central_db(settings)
+    open_central(config)
     with database.connection_context():
         account = User.get_or_none(User.username == username)
         if account is None:
