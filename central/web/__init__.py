@@ -1,5 +1,6 @@
 """The HTML admin: server-rendered pages over the same domain functions as the API."""
 from central.web.blueprint import web  # first: the feature modules below register on it
 from central.web import flags, home, login  # noqa: E402,F401  (register pages)
+from central.web import people, reasons  # noqa: E402,F401
 
 __all__ = ["web"]
