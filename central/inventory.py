@@ -164,6 +164,14 @@ def ensure_batch(item: Item, code: str, *, expiry: date | None = None, supplier:
     if batch is not None:
         if batch.item_id != item.id:
             raise Conflict("batch", f"batch {code} exists already for item {batch.item.code}, not {item.code}")
+        # a batch first seen in a consumption (its receipt still on the way) gets its details now
+        known = {"expiry": expiry, "supplier": supplier, "supplier_lot": supplier_lot}
+        fill = {k: v for k, v in known.items() if v is not None and getattr(batch, k) is None}
+        if unit_cost and not batch.unit_cost:
+            fill["unit_cost"] = unit_cost
+        if fill:
+            Batch.update(**fill).where(Batch.id == batch.id).execute()
+            batch = Batch.get_by_id(batch.id)
         return batch
     if status not in BATCH_STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}, got {status!r}")

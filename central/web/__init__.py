@@ -3,4 +3,6 @@ from central.web.blueprint import web  # first: the feature modules below regist
 from central.web import flags, home, login  # noqa: E402,F401  (register pages)
 from central.web import people, reasons  # noqa: E402,F401
 
+from central.web import batches  # noqa: E402,F401
+
 __all__ = ["web"]

@@ -33,3 +33,19 @@ def plant(db):
 def person():
     """A person calling the API (no override)."""
     return PERSON
+
+
+@pytest.fixture
+def fact(db):
+    """Make the actor of a station event (the event is recorded, so flags can point at it)."""
+    import json
+    import uuid
+
+    from central.models import EventRecord, utcnow
+
+    def make(operator: str = "OP-1") -> Actor:
+        event_id = str(uuid.uuid4())
+        EventRecord.create(id=event_id, type="material.issued", site="plant1", station="S01", seq=1, at=utcnow(),
+                           operator=operator, payload=json.dumps({}))
+        return Actor(operator=operator, event_id=event_id, at=utcnow())
+    return make

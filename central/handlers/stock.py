@@ -1,0 +1,54 @@
+"""Station events that move stock: goods received, material issued, scrap reported."""
+from __future__ import annotations
+
+from central import inventory, production
+from central.errors import NotFound
+from central.inventory import Actor
+from central.models import Batch, Item, WorkOrder
+from central.recorder import handles
+from edge.contract import Event
+
+
+@handles("goods.received")
+def goods_received(event: Event) -> None:
+    """Receive the batch the station minted (an unknown item rejects the event)."""
+    d = event.data
+    item = Item.get_or_none(Item.code == d["item"])
+    if item is None:
+        raise NotFound("data.item", f"no item {d['item']!r}")
+    actor = Actor.from_event(event)
+    if d.get("gtin") and item.gtin and d["gtin"].zfill(14) != item.gtin:
+        actor.flag("gtin_mismatch", f"goods received as {item.code} carry GTIN {d['gtin']}, the item's is {item.gtin}",
+                   subject=d["batch"])
+    inventory.receive(item=item.code, qty=d["qty"], actor=actor, batch=d["batch"] if item.batch_tracked else None,
+                      location=d.get("location"), unit_cost=d.get("unit_cost"), unit=d.get("unit"),
+                      expiry=d.get("expiry"), supplier=d.get("supplier"), supplier_lot=d.get("supplier_lot"),
+                      reference=d.get("purchase_order"))
+
+
+@handles("material.issued")
+def material_issued(event: Event) -> None:
+    """Put the scanned batch (or the item, picked FIFO/FEFO) into the work order."""
+    d = event.data
+    production.issue_material(d["work_order"], qty=d["qty"], actor=Actor.from_event(event), batch=d.get("batch"),
+                              item=d.get("item"), unit=d.get("unit"))
+
+
+@handles("scrap.reported")
+def scrap_reported(event: Event) -> None:
+    """Write the scrapped batch or item off against the work order; without either, only the flag remains."""
+    d = event.data
+    actor = Actor.from_event(event)
+    wo = WorkOrder.get_or_none(WorkOrder.number == d["work_order"])
+    if wo is None:
+        raise NotFound("data.work_order", f"no work order {d['work_order']!r}")
+    batch = d.get("batch")
+    if batch and not Batch.select().where(Batch.code == batch).exists():
+        actor.flag("unknown_batch", f"scrapped batch {batch} of {wo.number} is unknown", subject=batch)
+        batch = None
+    if not batch and not d.get("item"):
+        actor.flag("scrap_unbooked", f"{d['qty']} scrapped on {wo.number} without batch or item: not booked",
+                   subject=wo.number, severity="info")
+        return
+    inventory.scrap(qty=d["qty"], actor=actor, reason=d["reason"], item=None if batch else d.get("item"),
+                    batch=batch, work_order=wo.id)

@@ -1,0 +1,112 @@
+"""Station events applied through the stock and production handlers."""
+from datetime import datetime, timezone
+from decimal import Decimal as D
+
+import pytest
+
+from central import production as prod, recipes
+from central.models import (Batch, EventRecord, Flag, ReasonCode, Station, StockBalance, WorkOrder,
+                            WorkOrderOutput, WorkOrderStage)
+from central.recorder import record
+from edge.contract import make_event
+
+from tests.central.test_production import RECIPE
+
+
+@pytest.fixture
+def floor(plant):
+    Station.create(code="S01", site="plant1")
+    Station.create(code="GI1", site="plant1", kind="goods_in")
+    ReasonCode.create(code="BURNT", category="scrap")
+    ReasonCode.create(code="DLY-MATERIAL", category="delay")
+    recipes.create_recipe(RECIPE)
+    prod.create_work_order({"number": "WO1", "recipe": "R1", "planned_qty": "100", "status": "released"})
+    return plant
+
+
+class Station_:
+    """Emits events of one station with increasing seq."""
+
+    def __init__(self, code):
+        self.code, self.seq = code, 0
+
+    def send(self, type_name, data, operator="OP-1", at=None):
+        self.seq += 1
+        event = make_event(type_name, site="plant1", station=self.code, seq=self.seq, operator=operator, data=data,
+                           at=at or datetime.now(timezone.utc))
+        return record([event])
+
+
+def on_hand(code):
+    return sum((b.qty for b in StockBalance.select().join(Batch).where(Batch.code == code)), D(0))
+
+
+def test_goods_received_creates_the_station_batch(floor):
+    out = Station_("GI1").send("goods.received", {"item": "FLOUR", "batch": "GI1-0001", "qty": "500", "supplier_lot": "L88",
+                                                   "expiry": "2027-05-01", "unit_cost": "0.8"})
+    assert out.rejected == [] and out.applied == 1
+    batch = Batch.get(Batch.code == "GI1-0001")
+    assert (batch.supplier_lot, str(batch.expiry), on_hand("GI1-0001")) == ("L88", "2027-05-01", D(500))
+    bad = Station_("GI1").send("goods.received", {"item": "NOPE", "batch": "GI1-0002", "qty": "1"})
+    assert bad.rejected and "data.item" in bad.rejected[0]["error"]
+    assert not Batch.select().where(Batch.code == "GI1-0002").exists()
+
+
+def test_issue_before_receipt_uses_a_placeholder_the_receipt_fills(floor):
+    s01, gi1 = Station_("S01"), Station_("GI1")
+    out = s01.send("material.issued", {"work_order": "WO1", "batch": "GI1-0009", "item": "FLOUR", "qty": "20"})
+    assert out.rejected == []
+    assert on_hand("GI1-0009") == D(-20)
+    assert {f.kind for f in Flag.select()} >= {"unknown_batch", "negative_stock"}
+    gi1.send("goods.received", {"item": "FLOUR", "batch": "GI1-0009", "qty": "50", "supplier_lot": "LOT-9"})
+    assert on_hand("GI1-0009") == D(30)
+    assert Batch.get(Batch.code == "GI1-0009").supplier_lot == "LOT-9"
+
+
+def test_unknown_batch_without_item_is_flagged_not_rejected(floor):
+    out = Station_("S01").send("material.issued", {"work_order": "WO1", "batch": "MYSTERY", "qty": "1"})
+    assert out.rejected == [] and Flag.select().where(Flag.kind == "unknown_batch").count() == 1
+    assert EventRecord.get().flagged
+
+
+def test_unknown_work_order_is_rejected(floor):
+    out = Station_("S01").send("material.issued", {"work_order": "WO-NONE", "item": "FLOUR", "qty": "1"})
+    assert out.rejected and "work_order" in out.rejected[0]["error"]
+    assert EventRecord.select().count() == 0
+
+
+def test_a_full_work_order_from_the_floor(floor):
+    gi1, s01 = Station_("GI1"), Station_("S01")
+    gi1.send("goods.received", {"item": "FLOUR", "batch": "F1", "qty": "100", "unit_cost": "1"})
+    gi1.send("goods.received", {"item": "SUGAR", "batch": "S1", "qty": "100", "unit_cost": "2"})
+    gi1.send("goods.received", {"item": "BOX", "batch": "B1", "qty": "10", "unit_cost": "0.1"})
+    t0 = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+    # the output and the end of the stage arrive before the start and the material
+    s01.send("output.reported", {"work_order": "WO1", "kind": "main", "item": "COOKIE", "batch": "S01-C1", "qty": "40"})
+    s01.send("output.reported", {"work_order": "WO1", "kind": "scrap", "item": "WASTE", "batch": "S01-W1", "qty": "1",
+                                 "reason": "BURNT"})
+    s01.send("stage.completed", {"work_order": "WO1", "stage": 10}, at=t0.replace(minute=20))
+    s01.send("stage.started", {"work_order": "WO1", "stage": 10}, at=t0)
+    s01.send("material.issued", {"work_order": "WO1", "batch": "F1", "qty": "20"})
+    s01.send("work_order.paused", {"work_order": "WO1", "reason": "DLY-MATERIAL"})
+    assert WorkOrder.get().status == "paused"
+    s01.send("work_order.resumed", {"work_order": "WO1"})
+    out = s01.send("work_order.completed", {"work_order": "WO1"})
+    assert out.rejected == []
+    wo = WorkOrder.get()
+    stage = WorkOrderStage.get()
+    assert (stage.started_by, stage.completed_at.minute) == ("OP-1", 20)
+    # 20 flour + 10 sugar x 2 + 40 boxes x 0.1 (only 10 in stock: negative, flagged) + 20 min x 0.8
+    assert (wo.status, wo.input_cost, wo.conversion_cost) == ("done", D(44), D(16))
+    assert WorkOrderOutput.get(WorkOrderOutput.kind == "main").value == D(60)
+    assert on_hand("B1") == D(-30) and Flag.select().where(Flag.kind == "negative_stock").exists()
+    # a second completion from the floor is recorded and flagged, nothing more is taken
+    s01.send("work_order.completed", {"work_order": "WO1"})
+    assert on_hand("B1") == D(-30)
+    assert Flag.select().where(Flag.kind == "work_order_state").exists()
+
+
+def test_scrap_reported_writes_off_the_batch(floor):
+    Station_("GI1").send("goods.received", {"item": "FLOUR", "batch": "F1", "qty": "10", "unit_cost": "1"})
+    out = Station_("S01").send("scrap.reported", {"work_order": "WO1", "qty": "2", "reason": "BURNT", "batch": "F1"})
+    assert out.rejected == [] and on_hand("F1") == D(8)
