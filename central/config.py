@@ -23,6 +23,7 @@ KEYS: tuple[Key, ...] = (
     Key("mqtt.protocol", "5", "MQTT protocol: 5, or 3.1.1 for a broker without MQTT 5 (one ingest worker only)"),
     Key("ingest.batch_size", 500, "events applied in one database transaction at most", int),
     Key("ingest.max_payload_bytes", 1_000_000, "largest events message accepted; larger ones are rejected", int),
+    Key("reasons.delay_margin_percent", 20, "how far past its standard minutes (in %) a stage may run before a delay reason is due", int),
     Key("log.level", "INFO", "log level: DEBUG, INFO, WARNING or ERROR"),
     Key("data_dir", "var", "folder for the SQLite database, secret key and generated files"),
 )
