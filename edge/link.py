@@ -152,7 +152,7 @@ class Link:
         self._wake.set()
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties=None):
-        if self.online:
+        if self.online and not self._stop.is_set():
             log.warning("disconnected from the broker (%s); events stay in the outbox", reason_code)
         self.online = False
         if self.on_state:

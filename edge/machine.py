@@ -6,7 +6,8 @@ and an id source in ``Context`` and stores the Result in one outbox transaction.
 
 Commands (``CMD:<name>``): START, DONE (stage completed), CLOSE (work order completed),
 OUT / OUT-MAIN, OUT-CO, OUT-BY, OUT-SCRAP (report an output), SCRAP, PAUSE, RESUME, DELAY,
-DOWN, UP, OK (accept the quantity offered), CANCEL, REPRINT, LOGOUT.
+DOWN, UP, OK (accept the quantity offered), CANCEL, REPRINT, LOGOUT, RECEIVE (goods in at a
+production station) and PRODUCE (back to production).
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class State:
     batch_counter: int = 0
     last_label: dict | None = None  # {"batch", "template", "fields"} for CMD:REPRINT
     reprints: int = 0
+    mode: str = ""  # "goods_in" after CMD:RECEIVE on a production station; "" = the station's kind
 
     def to_dict(self) -> dict:
         """JSON-ready."""
@@ -79,6 +81,7 @@ class Context:
     not_in_recipe: str = "refuse"
     unknown_work_order: str = "refuse"
     template: str = "batch"
+    goods_in_template: str = "goods_in"
     label_url: str = ""
 
 
@@ -158,7 +161,7 @@ def _dispatch(s: _Step, m: Meaning) -> Result:
     if m.kind == "location":
         s.set(location=m.value)
         return s.done("ok", f"Location {m.value}")
-    if (s.ctx.config.kind or s.ctx.kind) == "goods_in":
+    if st.mode == "goods_in" or (s.ctx.config.kind or s.ctx.kind) == "goods_in":
         return _goods_in(s, m)
     if m.kind == "work_order":
         return _work_order(s, m.value)
@@ -240,6 +243,12 @@ def _command(s: _Step, name: str) -> Result:
         return _reprint(s)
     if name == "OK":
         return _accept_offer(s)
+    if name == "RECEIVE":
+        s.set(mode="goods_in", pending=None)
+        return s.done("ok", "Goods in: scan the supplier's label")
+    if name == "PRODUCE":
+        s.set(mode="", pending=None)
+        return s.done("ok", "Production: scan a work order")
     wo = _need_wo(s)
     if name == "START":
         if st.stage_running:
@@ -435,15 +444,27 @@ def _input(s: _Step, m: Meaning) -> Result:
 
 
 def _label_fields(s: _Step, item: dict | None, item_code: str, batch: str, qty: str, expiry: str | None) -> dict:
+    """Fields of the batch label template (``labels/templates/batch.toml``)."""
     item = item or {}
     fields = {"item": (item.get("name") or item_code)[:28], "item_code": item_code, "batch": batch, "qty": qty,
               "unit": item.get("unit") or "pcs", "produced": s.ctx.now.date().isoformat(),
-              "work_order": s.state.work_order or "", "operator": s.state.operator or "",
+              "work_order": s.state.work_order or "-", "operator": s.state.operator or "-",
               "url": (s.ctx.label_url + batch) if s.ctx.label_url else batch}
     if item.get("gtin"):
         fields["gtin"] = item["gtin"]
     if expiry:
         fields["expiry"] = expiry
+    return fields
+
+
+def _goods_in_fields(s: _Step, item: dict | None, item_code: str, batch: str, qty: str, expiry: str | None,
+                     p: dict) -> dict:
+    """Fields of the goods-in label template (``labels/templates/goods_in.toml``)."""
+    fields = _label_fields(s, item, item_code, batch, qty, expiry)
+    for key in ("produced", "work_order", "operator"):
+        fields.pop(key)
+    fields.update(received=s.ctx.now.date().isoformat(), supplier_lot=(p.get("supplier_lot") or "-")[:20],
+                  supplier=(p.get("supplier") or "-")[:30])
     return fields
 
 
@@ -519,5 +540,5 @@ def _receive(s: _Step, p: dict, qty: str) -> Result:
     s.emit("goods.received", data)
     s.set(pending=None)
     expiry = p.get("expiry") or _expiry(item, s.ctx.now.date())
-    s.print_label(batch, _label_fields(s, item, p["item"], batch, qty, expiry), s.ctx.template)
+    s.print_label(batch, _goods_in_fields(s, item, p["item"], batch, qty, expiry, p), s.ctx.goods_in_template)
     return s.done("ok", f"Received {qty} {p['item']} as batch {batch}: label printing")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from central.db import database
 from central.models import EventRecord
-from tests.edge.conftest import wait_for
+from tests.edge.support import wait_for
 
 
 def _records():

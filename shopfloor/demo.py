@@ -1,0 +1,200 @@
+"""`shopfloor demo`: the whole system on one machine, with a station replaying a scripted shift.
+
+Started together: the embedded MQTT broker, central web (werkzeug, in a thread), the central
+ingest, and one station daemon whose scanner is fed by the script and whose printer writes
+labels into ``{data_dir}/labels``. Every scan goes the real way: station state machine →
+outbox → MQTT → ingest → domain handlers. A second run reuses the database; the shift's
+events get new ids and new batch codes, so stock grows with every run.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from devices.scanners import MemoryScanner
+
+log = logging.getLogger("shopfloor.demo")
+
+SITE, STATION, OPERATOR, WORK_ORDER = "plant1", "DEMO1", "OP-DEMO", "WO-DEMO-0001"
+
+
+def _central_settings(data_dir: Path, port: int, mqtt_port: int):
+    from central.config import load_settings
+
+    return load_settings(overrides={
+        "database.url": f"sqlite:///{data_dir / 'central.db'}", "data_dir": str(data_dir), "site.code": SITE,
+        "web.host": "127.0.0.1", "web.port": port, "mqtt.url": f"mqtt://127.0.0.1:{mqtt_port}",
+        "mqtt.username": "", "mqtt.protocol": "3.1.1"})
+
+
+def _edge_settings(data_dir: Path, mqtt_port: int, port: int):
+    from edge.config import load_settings
+
+    return load_settings(env={}, overrides={
+        "site.code": SITE, "station.code": STATION, "data_dir": str(data_dir / "station"),
+        "mqtt.url": f"mqtt://127.0.0.1:{mqtt_port}", "printer.url": f"file://{(data_dir / 'labels').resolve()}",
+        "scanner.urls": "memory://", "screen.port": 0, "validate.unknown_work_order": "flag",
+        "labels.base_url": f"http://127.0.0.1:{port}/batches/", "sync.ack_timeout": 5.0,
+        "mqtt.reconnect_min": 0.2, "mqtt.reconnect_max": 2.0})
+
+
+def prepare_database(settings) -> tuple[str, str] | None:
+    """Migrate, seed the first admin, load the demo data, register the station and its operator."""
+    from central.db import database
+    from central.models import Operator, Station
+    from central.schema import migrate
+    from central.seed import seed_defaults
+
+    migrate()
+    login = seed_defaults(settings)
+    with database.connection_context():
+        try:
+            from central.demo_data import load_demo_data
+        except ImportError:
+            load_demo_data = None
+        if load_demo_data is not None:
+            load_demo_data()
+        with database.atomic():
+            if not Operator.select().where(Operator.badge == OPERATOR).exists():
+                Operator.create(badge=OPERATOR, name="Demo Operator")
+            if not Station.select().where(Station.code == STATION).exists():
+                Station.create(code=STATION, site=SITE, name="Demo station", kind="production")
+    return login
+
+
+def shift_script() -> list[str]:
+    """The scans of the demo shift, built from the demo work order's recipe."""
+    from central.db import database
+    from central.models import Item, Recipe, RecipeInput, RecipeOutput, WorkOrder
+
+    with database.connection_context():
+        wo = WorkOrder.get_or_none(WorkOrder.number == WORK_ORDER)
+        if wo is None:
+            return [OPERATOR, "CMD:DOWN", "RC:DT-DEMO", "CMD:UP", OPERATOR]
+        recipe = Recipe.get_by_id(wo.recipe_id)
+        inputs = [(ri.item, ri.qty_per_unit) for ri in
+                  RecipeInput.select(RecipeInput, Item).join(Item).where(RecipeInput.recipe == recipe,
+                                                                         RecipeInput.mode == "scanned")]
+        outputs = [(ro.item, ro.kind) for ro in RecipeOutput.select(RecipeOutput, Item).join(Item)
+                   .where(RecipeOutput.recipe == recipe)]
+    made = Decimal(100)
+    scans = [OPERATOR, "CMD:RECEIVE"]
+    expiry = (date.today() + timedelta(days=180)).strftime("%y%m%d")
+    for n, (item, per_unit) in enumerate(inputs, 1):
+        qty = (per_unit * made * 2).normalize()
+        if item.gtin and item.unit in ("pcs", "ea") and qty == qty.to_integral_value():
+            scans.append(f"]C101{item.gtin.zfill(14)}17{expiry}10LOT{n:03d}\x1d37{int(qty)}")
+        else:
+            scans += [f"ITEM:{item.code}", f"Q:{format(qty, 'f')}"]
+    scans += ["CMD:PRODUCE", WORK_ORDER, "CMD:START"]
+    for n, (item, per_unit) in enumerate(inputs, 1):
+        scans += [f"@input{n}", f"Q:{format((per_unit * made).normalize(), 'f')}"]
+    commands = {"main": "CMD:OUT-MAIN", "co": "CMD:OUT-CO", "by": "CMD:OUT-BY"}
+    for item, kind in outputs:
+        if kind in commands:
+            scans += [commands[kind], f"ITEM:{item.code}" if sum(k == kind for _, k in outputs) > 1 else "",
+                      f"Q:{made if kind == 'main' else 2}"]
+    scans += ["CMD:DONE", OPERATOR]
+    return [s for s in scans if s]
+
+
+def replay(station, scanner: MemoryScanner, scans: list[str], stop: threading.Event) -> None:
+    """Feed the script through the scanner, waiting for each result as an operator would."""
+    received: list[str] = []
+    for text in scans:
+        if stop.is_set():
+            return
+        if text.startswith("@input"):
+            code = received[int(text[6:]) - 1]
+            deadline = time.monotonic() + 15
+            while station.config.batch(code) is None and time.monotonic() < deadline and not stop.is_set():
+                time.sleep(0.1)  # central tells the station about the new batch in its config
+            text = code
+        before = station.scans_handled
+        scanner.scan(text)
+        while station.scans_handled == before and not stop.is_set():
+            time.sleep(0.01)
+        last = station.last or {}
+        shown = text.replace("\x1d", "<GS>")
+        click.echo(f"  scan {shown:<58} {last.get('level', ''):>6}  {last.get('message', '')}")
+        if last.get("message", "").startswith("Received"):
+            received.append(last["message"].split(" as batch ")[1].split(":")[0])
+        time.sleep(0.05)
+
+
+def _stock_lines() -> list[str]:
+    from central.db import database
+    from central.stockview import on_hand
+
+    with database.connection_context():
+        rows, _ = on_hand(limit=500)
+    return [f"  {r['item']:<14} {r['batch'] or '-':<20} {r['location']:<12} {r['qty']:>14} {r['unit']}" for r in rows]
+
+
+def run_demo(port: int = 8000, mqtt_port: int = 1883, data_dir: str = "var/demo", shift: bool = True) -> None:
+    """Start everything, replay the shift (optional), print the stock, then run until Ctrl-C."""
+    from werkzeug.serving import make_server
+
+    from central import create_app
+    from central.db import check_connection, open_database
+    from central.ingest import Ingest
+    from edge.daemon import Station
+    from shopfloor.broker import BrokerThread, check_port_free
+
+    root = Path(data_dir).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    check_port_free("127.0.0.1", port)
+    check_port_free("127.0.0.1", mqtt_port)
+    settings = _central_settings(root, port, mqtt_port)
+    open_database(settings["database.url"])
+    check_connection()
+    login = prepare_database(settings)
+
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+
+    broker = BrokerThread("127.0.0.1", mqtt_port).start()
+    web = make_server("127.0.0.1", port, create_app(settings), threaded=True)
+    web_thread = threading.Thread(target=web.serve_forever, name="central-web", daemon=True)
+    web_thread.start()
+    ingest = Ingest(settings, client_id="central-demo").start()
+    scanner = MemoryScanner()
+    station = Station(_edge_settings(root, mqtt_port, port), scanners=[scanner]).start()
+    try:
+        click.echo(f"central web: http://127.0.0.1:{port}/")
+        click.echo(f"first login: {login[0]} / {login[1]}" if login else "first login: admin (password changed since)")
+        click.echo(f"labels: {root / 'labels'}")
+        if not ingest.connected.wait(15):
+            raise click.ClickException(f"the ingest could not reach the broker on port {mqtt_port}")
+        if shift:
+            deadline = time.monotonic() + 15
+            while not station.config.received and time.monotonic() < deadline:
+                time.sleep(0.1)
+            click.echo("replaying a shift at the demo station:")
+            replay(station, scanner, shift_script(), stop)
+            deadline = time.monotonic() + 30
+            while (station.outbox.depth() or station.outbox.jobs("pending")) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            click.echo(f"events waiting at the station: {station.outbox.depth()}, "
+                       f"rejected: {station.outbox.dead_count()}")
+            click.echo("stock on hand:")
+            for line in _stock_lines() or ["  (none)"]:
+                click.echo(line)
+        click.echo("running; Ctrl-C stops everything")
+        while not stop.wait(0.5):
+            pass
+    finally:
+        station.stop()
+        ingest.stop()
+        web.shutdown()
+        broker.stop()
+        click.echo("demo stopped")
