@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from barcode.charsets.code128 import CODES, STOP
 
 from labels.errors import LabelError
@@ -14,38 +17,56 @@ CODE_B, CODE_C = 100, 99
 FNC1_VALUE = 102
 
 
+# Text `codewords` encodes without a closer look: printable ASCII, DEL and FNC1.
+_ENCODABLE = re.compile(r"[\x20-\x7f\xf1]+")
+
+
 def codewords(text: str, field: str) -> list[int]:
     """Start code and data codewords (no check, no stop) for `text`, as few as possible."""
-    for ch in text:
-        if ch != FNC1 and not 32 <= ord(ch) <= 127:
-            raise LabelError(field, f"character {ch!r} cannot be encoded in Code 128")
-    if not text:
+    if _ENCODABLE.fullmatch(text) is None:
+        for ch in text:
+            if ch != FNC1 and not 32 <= ord(ch) <= 127:
+                raise LabelError(field, f"character {ch!r} cannot be encoded in Code 128")
         raise LabelError(field, "nothing to encode in Code 128")
+    return list(_codewords(text))
+
+
+# Copies and reprints, and the unchanging first symbol of a run of labels, encode the same text.
+@lru_cache(maxsize=1024)
+def _codewords(text: str) -> tuple[int, ...]:
     n = len(text)
     inf = 1 << 30
-    pair = [i + 1 < n and text[i].isdigit() and text[i + 1].isdigit() for i in range(n)]
+    digit = [ch.isdigit() for ch in text]
+    digit.append(False)
     # cost_x[i]: fewest codewords that encode text[:i] and leave subset x active;
     # from_x[i]: how that was reached (-1 start, 0 a character, 1 a switch, 2 a digit pair).
-    cost_b, cost_c = [inf] * (n + 1), [inf] * (n + 1)
-    from_b, from_c = [-1] * (n + 1), [-1] * (n + 1)
+    cost_b, cost_c = [inf] * (n + 2), [inf] * (n + 2)
+    from_b, from_c = [-1] * (n + 2), [-1] * (n + 2)
     cost_b[0] = cost_c[0] = 1  # the start code picks the subset
     for i in range(n + 1):
+        cb, cc = cost_b[i], cost_c[i]
         if i:
             # A subset switch costs one codeword and consumes nothing.
-            if cost_c[i] + 1 < cost_b[i]:
-                cost_b[i], from_b[i] = cost_c[i] + 1, 1
-            elif cost_b[i] + 1 < cost_c[i]:
-                cost_c[i], from_c[i] = cost_b[i] + 1, 1
+            if cc + 1 < cb:
+                cost_b[i] = cb = cc + 1
+                from_b[i] = 1
+            elif cb + 1 < cc:
+                cost_c[i] = cc = cb + 1
+                from_c[i] = 1
         if i == n:
             break
-        b, c = cost_b[i] + 1, cost_c[i] + 1
-        if b < cost_b[i + 1]:
-            cost_b[i + 1], from_b[i + 1] = b, 0
+        cb += 1
+        cc += 1
+        if cb < cost_b[i + 1]:
+            cost_b[i + 1] = cb
+            from_b[i + 1] = 0
         if text[i] == FNC1:
-            if c < cost_c[i + 1]:
-                cost_c[i + 1], from_c[i + 1] = c, 0
-        elif pair[i] and c < cost_c[i + 2]:
-            cost_c[i + 2], from_c[i + 2] = c, 2
+            if cc < cost_c[i + 1]:
+                cost_c[i + 1] = cc
+                from_c[i + 1] = 0
+        elif digit[i] and digit[i + 1] and cc < cost_c[i + 2]:
+            cost_c[i + 2] = cc
+            from_c[i + 2] = 2
     # Walk back from the cheaper end state.
     out: list[int] = []
     i, in_c = n, cost_c[n] < cost_b[n]
@@ -65,7 +86,7 @@ def codewords(text: str, field: str) -> list[int]:
             out.append(FNC1_VALUE if ch == FNC1 else ord(ch) - 32)
             i -= 1
     out.reverse()
-    return out
+    return tuple(out)
 
 
 def check_value(values: list[int]) -> int:

@@ -65,8 +65,8 @@ KINDS: dict[str, Callable[[str, Any], Any]] = {
 
 def check(specs: dict[str, FieldSpec], values: dict[str, Any]) -> dict[str, Any]:
     """Checked values for every declared field (None when an optional one is absent)."""
-    unknown = sorted(set(values) - set(specs))
-    if unknown:
+    if not values.keys() <= specs.keys():
+        unknown = sorted(set(values) - set(specs))
         raise LabelError(unknown[0], f"unknown field; this template has {', '.join(specs)}")
     out: dict[str, Any] = {}
     for name, spec in specs.items():

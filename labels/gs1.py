@@ -57,12 +57,20 @@ class ElementString:
 
 def check_digit(body: str) -> str:
     """The GS1 mod-10 check digit for a string of digits (GTIN, SSCC, GLN)."""
-    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(body)))
+    # Weight 3 on the last digit and every second one before it, 1 on the others.
+    total = 3 * sum(map(int, body[::-2])) + sum(map(int, body[-2::-2]))
     return str(-total % 10)
 
 
 def gtin(value: str, field: str = "gtin") -> str:
     """A GTIN-8/12/13/14 checked and padded to the 14 digits (01) carries."""
+    return _gtin(value, field)
+
+
+# Checks below are cached by their exact arguments: a run of labels repeats GTINs, dates and
+# quantities. Errors are never cached, so a bad value is refused every time.
+@lru_cache(maxsize=4096)
+def _gtin(value: str, field: str) -> str:
     value = value.strip()
     if not value.isdecimal() or not value.isascii():
         raise LabelError(field, f"GTIN {value!r} must be digits only")
@@ -95,6 +103,12 @@ def date_value(day: dt.date) -> str:
 
 def quantity_element(qty: str | Decimal, unit: str, field: str = "qty") -> Element:
     """(310n)-style net measure for kg, m, l...; (37) for counted units."""
+    if type(qty) is str and type(unit) is str:
+        return _quantity_cached(qty, unit, field)
+    return _quantity(qty, unit, field)
+
+
+def _quantity(qty: str | Decimal, unit: str, field: str) -> Element:
     try:
         amount = Decimal(str(qty))
     except InvalidOperation:
@@ -123,6 +137,9 @@ def quantity_element(qty: str | Decimal, unit: str, field: str = "qty") -> Eleme
     return Element(f"{prefix}{decimals}", digits.zfill(6), field)
 
 
+_quantity_cached = lru_cache(maxsize=4096)(_quantity)
+
+
 @lru_cache(maxsize=None)
 def _ai(code: str) -> tuple[GS1ApplicationIdentifier, str, int, bool]:
     """The biip AI record plus its data kind (N or X), length and whether it is fixed."""
@@ -139,8 +156,18 @@ def _ai(code: str) -> tuple[GS1ApplicationIdentifier, str, int, bool]:
     return ai, kind, int(length), not variable
 
 
+@lru_cache(maxsize=None)
+def _pattern(code: str) -> re.Pattern[str]:
+    return re.compile(_ai(code)[0].pattern)
+
+
 def element(ai: str, value: str, field: str) -> Element:
     """One element checked against its AI's format, with a message naming the field."""
+    return _element(ai, value, field)
+
+
+@lru_cache(maxsize=4096)
+def _element(ai: str, value: str, field: str) -> Element:
     try:
         record, kind, length, fixed = _ai(ai)
     except LabelError as exc:
@@ -158,7 +185,7 @@ def element(ai: str, value: str, field: str) -> Element:
         raise LabelError(field, f"({ai}) {value} has check digit {value[-1]}, expected {check_digit(value[:-1])}")
     if ai in _DATE_AIS and not _is_gs1_date(value):
         raise LabelError(field, f"({ai}) {value} is not a date that exists (YYMMDD)")
-    if not re.fullmatch(record.pattern, ai + value):
+    if not _pattern(ai).fullmatch(ai + value):
         raise LabelError(field, f"{value!r} is not a valid ({ai}) {record.data_title}")
     return Element(ai, value, field)
 

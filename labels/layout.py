@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import string
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from labels import code128, fields as fieldmod, gs1
 from labels import template as t
@@ -91,15 +92,16 @@ def layout(template: t.Template, values: dict[str, Any], dpi: int = 203) -> Labe
     """Check `values` against the template and place every element in dots."""
     if dpi not in t.DPIS:
         raise LabelError("dpi", f"{dpi} is not supported; use one of {', '.join(map(str, t.DPIS))}")
+    plan = _plan(template, dpi)
     checked = fieldmod.check(template.fields, values)
     shown = fieldmod.display(checked)
-    ctx = _Context(dpi, checked, shown, _dots(template.width_mm, dpi), _dots(template.height_mm, dpi))
+    ctx = _Context(dpi, checked, shown, plan.width, plan.height)
     items: list[Item] = []
-    for el in template.elements:
-        if el.when and checked.get(el.when) is None:
+    for when, place in plan.steps:
+        if when and checked.get(when) is None:
             continue
-        items.extend(_PLACE[type(el)](ctx, el))
-    return Label(dpi, ctx.width, ctx.height, tuple(items))
+        items.extend(place(ctx))
+    return Label(dpi, plan.width, plan.height, tuple(items))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,20 +112,59 @@ class _Context:
     width: int
     height: int
 
-    def dots(self, mm: float) -> int:
-        return _dots(mm, self.dpi)
 
-    def module(self, mm: float) -> int:
-        # Modules are whole printer dots so that preview and print agree bar for bar.
-        return max(1, round(mm * self.dpi / 25.4))
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a template at one resolution is, before any field: label size and one placer an element."""
+
+    template: t.Template  # held so that its id is not reused while the plan is cached
+    width: int
+    height: int
+    steps: tuple[tuple[str | None, Callable[[_Context], list[Item]]], ...]
+
+
+# Plans by (id(template), dpi). Templates are frozen and `load_template` hands out one object per
+# file version (path and modification time), so an edited file gets a plan of its own.
+_PLANS: dict[tuple[int, int], _Plan] = {}
+_PLANS_MAX = 64
+
+
+def _plan(template: t.Template, dpi: int) -> _Plan:
+    key = (id(template), dpi)
+    plan = _PLANS.get(key)
+    if plan is not None and plan.template is template:
+        return plan
+    plan = _Plan(
+        template,
+        _dots(template.width_mm, dpi),
+        _dots(template.height_mm, dpi),
+        tuple((el.when, _PLACE[type(el)](el, dpi)) for el in template.elements),
+    )
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
 
 
 def _dots(mm: float, dpi: int) -> int:
     return round(mm * dpi / 25.4)
 
 
-def _fill(ctx: _Context, pattern: str) -> str:
-    return pattern.format_map(ctx.shown)
+def _module(mm: float, dpi: int) -> int:
+    # Modules are whole printer dots so that preview and print agree bar for bar.
+    return max(1, round(mm * dpi / 25.4))
+
+
+def _filler(pattern: str) -> Callable[[dict[str, str]], str]:
+    """`pattern` with its `{field}` placeholders filled from the shown values."""
+    parts = list(string.Formatter().parse(pattern))
+    if len(parts) == 1:
+        literal, name, spec, conversion = parts[0]
+        if name is None:
+            return lambda shown: pattern.format_map(shown)
+        if not literal and name.isidentifier() and not spec and conversion is None:
+            return operator.itemgetter(name)  # shown values are already text
+    return pattern.format_map
 
 
 def _culprit(pattern: str) -> str:
@@ -131,18 +172,21 @@ def _culprit(pattern: str) -> str:
     return names[0] if len(names) == 1 else "data"
 
 
-def _text(ctx: _Context, el: t.Text) -> list[Item]:
-    return [TextItem(ctx.dots(el.x_mm), ctx.dots(el.y_mm), ctx.dots(el.size_mm), _fill(ctx, el.text), el.bold)]
+def _text(el: t.Text, dpi: int) -> Callable[[_Context], list[Item]]:
+    x, y, height, bold = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _dots(el.size_mm, dpi), el.bold
+    fill = _filler(el.text)
+    return lambda ctx: [TextItem(x, y, height, fill(ctx.shown), bold)]
 
 
 def _elements(ctx: _Context, ais: tuple[t.AI, ...]) -> gs1.ElementString:
     out = []
+    values = ctx.values
     for spec in ais:
-        value = ctx.values.get(spec.field)
+        value = values.get(spec.field)
         if value is None:
             continue
         if spec.ai == "qty":
-            unit = ctx.values.get(spec.unit_field)
+            unit = values.get(spec.unit_field)
             if unit is None:
                 raise LabelError(spec.unit_field, "is required for the GS1 quantity")
             out.append(gs1.quantity_element(value, unit, spec.field))
@@ -153,38 +197,50 @@ def _elements(ctx: _Context, ais: tuple[t.AI, ...]) -> gs1.ElementString:
     return gs1.build(out)
 
 
-def _bars(ctx: _Context, el, text: str, field: str, message: gs1.ElementString | None) -> list[Item]:
-    values = code128.codewords(text, field)
-    module = ctx.module(el.module_mm)
-    x, y, height = ctx.dots(el.x_mm), ctx.dots(el.y_mm), ctx.dots(el.height_mm)
-    # 11 modules a codeword, plus check (11) and stop (13).
-    width = (11 * (len(values) + 1) + 13) * module
-    if x - QUIET * module < 0 or x + width + QUIET * module > ctx.width:
-        raise LabelError(
-            field,
-            f"Code 128 of {text.replace(code128.FNC1, '')!r} is {width * 25.4 / ctx.dpi:.1f} mm wide "
-            f"at {ctx.dpi} dpi and does not fit the label with its quiet zones",
-        )
-    items: list[Item] = [BarsItem(x, y, height, module, tuple(values), message)]
-    if el.hri:
-        hri = message.hri if message else text
-        size = max(ctx.dots(2.0), 8)
-        items.append(TextItem(x, y + height + ctx.dots(0.5), size, hri))
-    return items
+def _bars_placer(el, dpi: int) -> Callable[[_Context, str, str, gs1.ElementString | None], list[Item]]:
+    """Places a Code 128 symbol of some text with this element's geometry."""
+    module = _module(el.module_mm, dpi)
+    x, y, height = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _dots(el.height_mm, dpi)
+    quiet = QUIET * module
+    hri, hri_y, hri_size = el.hri, y + height + _dots(0.5, dpi), max(_dots(2.0, dpi), 8)
+
+    def place(ctx: _Context, text: str, field: str, message: gs1.ElementString | None) -> list[Item]:
+        values = code128.codewords(text, field)
+        # 11 modules a codeword, plus check (11) and stop (13).
+        width = (11 * (len(values) + 1) + 13) * module
+        if x - quiet < 0 or x + width + quiet > ctx.width:
+            raise LabelError(
+                field,
+                f"Code 128 of {text.replace(code128.FNC1, '')!r} is {width * 25.4 / dpi:.1f} mm wide "
+                f"at {dpi} dpi and does not fit the label with its quiet zones",
+            )
+        items: list[Item] = [BarsItem(x, y, height, module, tuple(values), message)]
+        if hri:
+            items.append(TextItem(x, hri_y, hri_size, message.hri if message else text))
+        return items
+
+    return place
 
 
-def _code128(ctx: _Context, el: t.Code128) -> list[Item]:
-    return _bars(ctx, el, _fill(ctx, el.data), _culprit(el.data), None)
+def _code128(el: t.Code128, dpi: int) -> Callable[[_Context], list[Item]]:
+    bars, fill, culprit = _bars_placer(el, dpi), _filler(el.data), _culprit(el.data)
+    return lambda ctx: bars(ctx, fill(ctx.shown), culprit, None)
 
 
-def _gs1_128(ctx: _Context, el: t.GS1_128) -> list[Item]:
-    message = _elements(ctx, el.ais)
-    if len(message.data) > GS1_128_MAX:
-        raise LabelError(
-            _blame(message), f"GS1-128 holds at most {GS1_128_MAX} characters, {message.hri} needs {len(message.data)}"
-        )
-    text = code128.FNC1 + message.data.replace(gs1.GS, code128.FNC1)
-    return _bars(ctx, el, text, _blame(message), message)
+def _gs1_128(el: t.GS1_128, dpi: int) -> Callable[[_Context], list[Item]]:
+    bars, ais = _bars_placer(el, dpi), el.ais
+
+    def place(ctx: _Context) -> list[Item]:
+        message = _elements(ctx, ais)
+        if len(message.data) > GS1_128_MAX:
+            raise LabelError(
+                _blame(message),
+                f"GS1-128 holds at most {GS1_128_MAX} characters, {message.hri} needs {len(message.data)}",
+            )
+        text = code128.FNC1 + message.data.replace(gs1.GS, code128.FNC1)
+        return bars(ctx, text, _blame(message), message)
+
+    return place
 
 
 def _blame(message: gs1.ElementString) -> str:
@@ -192,39 +248,54 @@ def _blame(message: gs1.ElementString) -> str:
     return variable[0] if variable else "gs1"
 
 
-def _matrix(ctx: _Context, el, kind: str) -> list[Item]:
-    data = _fill(ctx, el.data)
+def _matrix(el, dpi: int, kind: str) -> Callable[[_Context], list[Item]]:
+    x, y, module = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _module(el.module_mm, dpi)
+    fill, culprit = _filler(el.data), _culprit(el.data)
     limit = QR_CAPACITY if kind == "qr" else DATAMATRIX_CAPACITY
-    if not data:
-        raise LabelError(_culprit(el.data), f"nothing to encode in the {kind}")
-    if len(data.encode()) > limit:
-        raise LabelError(_culprit(el.data), f"{len(data.encode())} bytes do not fit a {kind} (at most {limit})")
-    return [MatrixItem(ctx.dots(el.x_mm), ctx.dots(el.y_mm), ctx.module(el.module_mm), kind, data)]
+
+    def place(ctx: _Context) -> list[Item]:
+        data = fill(ctx.shown)
+        if not data:
+            raise LabelError(culprit, f"nothing to encode in the {kind}")
+        if len(data) > limit // 4 and len(data.encode()) > limit:  # UTF-8 takes at most 4 bytes a character
+            raise LabelError(culprit, f"{len(data.encode())} bytes do not fit a {kind} (at most {limit})")
+        return [MatrixItem(x, y, module, kind, data)]
+
+    return place
 
 
-def _gs1_datamatrix(ctx: _Context, el: t.GS1DataMatrix) -> list[Item]:
-    message = _elements(ctx, el.ais)
-    return [MatrixItem(ctx.dots(el.x_mm), ctx.dots(el.y_mm), ctx.module(el.module_mm), "datamatrix", message.data, message)]
+def _gs1_datamatrix(el: t.GS1DataMatrix, dpi: int) -> Callable[[_Context], list[Item]]:
+    x, y, module, ais = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _module(el.module_mm, dpi), el.ais
+
+    def place(ctx: _Context) -> list[Item]:
+        message = _elements(ctx, ais)
+        return [MatrixItem(x, y, module, "datamatrix", message.data, message)]
+
+    return place
 
 
-def _line(ctx: _Context, el: t.Line) -> list[Item]:
-    thick = max(1, ctx.dots(el.thickness_mm))
-    length = ctx.dots(el.length_mm)
+def _line(el: t.Line, dpi: int) -> Callable[[_Context], list[Item]]:
+    thick = max(1, _dots(el.thickness_mm, dpi))
+    length = _dots(el.length_mm, dpi)
     w, h = (thick, length) if el.vertical else (length, thick)
-    return [BoxItem(ctx.dots(el.x_mm), ctx.dots(el.y_mm), w, h, thick)]
+    items = [BoxItem(_dots(el.x_mm, dpi), _dots(el.y_mm, dpi), w, h, thick)]
+    return lambda ctx: items
 
 
-def _box(ctx: _Context, el: t.Box) -> list[Item]:
-    thick = max(1, ctx.dots(el.thickness_mm))
-    return [BoxItem(ctx.dots(el.x_mm), ctx.dots(el.y_mm), ctx.dots(el.width_mm), ctx.dots(el.height_mm), thick)]
+def _box(el: t.Box, dpi: int) -> Callable[[_Context], list[Item]]:
+    thick = max(1, _dots(el.thickness_mm, dpi))
+    width, height = _dots(el.width_mm, dpi), _dots(el.height_mm, dpi)
+    items = [BoxItem(_dots(el.x_mm, dpi), _dots(el.y_mm, dpi), width, height, thick)]
+    return lambda ctx: items
 
 
-_PLACE = {
+#: Per element type: given the element and a resolution, the function that places it on a label.
+_PLACE: dict[type, Callable[[Any, int], Callable[[_Context], list[Item]]]] = {
     t.Text: _text,
     t.Code128: _code128,
     t.GS1_128: _gs1_128,
-    t.QR: lambda ctx, el: _matrix(ctx, el, "qr"),
-    t.DataMatrix: lambda ctx, el: _matrix(ctx, el, "datamatrix"),
+    t.QR: lambda el, dpi: _matrix(el, dpi, "qr"),
+    t.DataMatrix: lambda el, dpi: _matrix(el, dpi, "datamatrix"),
     t.GS1DataMatrix: _gs1_datamatrix,
     t.Line: _line,
     t.Box: _box,

@@ -18,34 +18,37 @@ _FH = "\\"
 _HEX = str.maketrans({"\\": "\\5C", "^": "\\5E", "~": "\\7E"})
 
 
+# Field data for each codeword value in subset B and in subset C (invocation codes in both).
+_AS_B = tuple(_INVOKE.get(v) or _B_SPECIAL.get(v) or chr(v + 32) for v in range(106))
+_AS_C = tuple(_INVOKE.get(v) or f"{v:02d}" for v in range(106))
+
+
 def render(label: Label) -> bytes:
     """The label as one ZPL II format, UTF-8 encoded."""
+    write = _WRITE
     out = ["^XA", "^CI28", f"^PW{label.width}", f"^LL{label.height}", "^LH0,0"]
-    for item in label.items:
-        out.append(_WRITE[type(item)](item))
+    out += [write[type(item)](item) for item in label.items]
     out.append("^XZ")
     return "\n".join(out).encode("utf-8")
 
 
 def field_data(data: str) -> str:
     """^FD with its data, preceded by ^FH when characters must be hex-escaped."""
-    escaped = data.translate(_HEX)
-    return f"^FH{_FH}^FD{escaped}" if escaped != data else f"^FD{data}"
+    if "^" in data or "~" in data or "\\" in data:
+        return f"^FH{_FH}^FD{data.translate(_HEX)}"
+    return f"^FD{data}"
 
 
 def code128_data(values: list[int] | tuple[int, ...]) -> str:
     """Codewords as ^BC field data: start code, characters and invocation codes."""
     out = [_START[values[0]]]
-    subset_c = values[0] == code128.START_C
+    table = _AS_C if values[0] == code128.START_C else _AS_B
     for v in values[1:]:
-        if v in _INVOKE:
-            out.append(_INVOKE[v])
-            if v in (code128.CODE_B, code128.CODE_C):
-                subset_c = v == code128.CODE_C
-        elif subset_c:
-            out.append(f"{v:02d}")
-        else:
-            out.append(_B_SPECIAL.get(v) or chr(v + 32))
+        out.append(table[v])
+        if v == code128.CODE_C:
+            table = _AS_C
+        elif v == code128.CODE_B:
+            table = _AS_B
     return "".join(out)
 
 
