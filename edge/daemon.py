@@ -169,7 +169,7 @@ class Station:
                 "paused": st.paused, "machine_down": st.machine_down, "pending": st.pending,
                 "last": self.last, "errors": errors[:10], "queue_depth": self.outbox.depth(),
                 "dead_letters": self.outbox.dead_count(), "printer": printer,
-                "config_received": self.config.received}
+                "config_received": self.config.received, "scans": self.scans_handled}
 
     # --- running --------------------------------------------------------------------------
 
