@@ -6,7 +6,7 @@ import pytest
 from central.config import load_settings as central_settings
 from central.db import database
 from central.ingest import Ingest
-from central.models import ReasonCode, Station as StationRow
+from central.models import Operator, ReasonCode, Station as StationRow
 from devices.printers import MemoryPrinter
 from devices.scanners import MemoryScanner
 from edge.daemon import Station
@@ -21,6 +21,7 @@ def registered(db):
             StationRow.create(code=f"S0{i}", site="plant1", name=f"Line {i}")
         ReasonCode.create(code="DT-JAM", category="downtime")
         ReasonCode.create(code="DLY-MAT", category="delay")
+        Operator.create(badge="OP-17", name="Ada")
     database.close()
 
 

@@ -67,3 +67,18 @@ def test_state_survives_a_restart(central_ingest, station_factory, tmp_path):
     assert again.state.pending == {"action": "down"}
     again.handle_text("DT-JAM")
     assert again.state.machine_down and again.state.seq == 1
+
+
+def test_an_output_prints_its_label_once_and_a_reprint_is_explicit(central_ingest, station_factory):
+    station = station_factory(**{"validate.unknown_work_order": "flag", "validate.not_in_recipe": "flag"})
+    wait_for(lambda: station.config.received, what="station config")
+    for text in ["OP-17", "WO-X1", "CMD:OUT", "ITEM:FG-1", "Q:5"]:
+        station.handle_text(text)
+    wait_for(lambda: len(station.memory_printer.jobs) == 1, what="label")
+    station.handle_text("CMD:REPRINT")
+    wait_for(lambda: len(station.memory_printer.jobs) == 2, what="reprint")
+    assert [j.job_id for j in station.memory_printer.jobs] == [station.state.last_label["batch"],
+                                                              station.state.last_label["batch"] + "-R1"]
+    wait_for(lambda: station.outbox.depth() == 0, what="acks")
+    printed = [r for r in _records() if r.type == "label.printed"]
+    assert len(printed) == 2 and '"reprint":true' in printed[1].payload

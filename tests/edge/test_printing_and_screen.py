@@ -1,0 +1,116 @@
+"""Print jobs are durable and never printed twice; the station screen shows the live view."""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import urllib.request
+
+from devices.printers import MemoryPrinter, PrinterError, open_printer
+from edge.outbox import Outbox, PrintJob
+from edge.printing import Spooler
+from edge.screen import Board, Screen
+
+FIELDS = {"item": "Cake", "item_code": "FG-100", "batch": "S01-260305-0001", "qty": "40", "unit": "pcs",
+          "produced": "2026-03-05", "work_order": "WO-1", "operator": "OP-17", "url": "S01-260305-0001"}
+
+
+class FlakyPrinter(MemoryPrinter):
+    """Refuses the first ``failures`` jobs, like a printer out of paper."""
+
+    def __init__(self, failures: int):
+        super().__init__("memory://")
+        self.failures = failures
+
+    def _send(self, data, job_id, fmt):
+        if self.failures:
+            self.failures -= 1
+            raise PrinterError("memory://: out of paper")
+        super()._send(data, job_id, fmt)
+
+
+def test_a_job_is_printed_once_even_when_drained_again(tmp_path):
+    outbox = Outbox(tmp_path / "o.db")
+    outbox.commit({"seq": 0}, [], [PrintJob("S01-260305-0001", "S01-260305-0001", "batch", FIELDS)])
+    printer = MemoryPrinter("memory://")
+    printed = []
+    spooler = Spooler(outbox, printer, on_printed=printed.append)
+    spooler.drain()
+    spooler.drain()
+    assert [j.job_id for j in printer.jobs] == ["S01-260305-0001"]
+    assert b"^XA" in printer.jobs[0].data and len(printed) == 1
+    assert outbox.job("S01-260305-0001").status == "printed"
+
+
+def test_a_failed_send_is_retried_and_prints_once(tmp_path):
+    outbox = Outbox(tmp_path / "o.db")
+    outbox.commit(None, [], [PrintJob("B1", "B1", "batch", FIELDS | {"batch": "B1"})])
+    printer = FlakyPrinter(failures=2)
+    spooler = Spooler(outbox, printer)
+    assert spooler.drain() is True and spooler.drain() is True
+    assert outbox.job("B1").status == "pending" and "out of paper" in outbox.job("B1").error
+    assert spooler.drain() is False
+    assert [j.job_id for j in printer.jobs] == ["B1"]
+
+
+def test_a_job_cut_off_mid_send_is_uncertain_after_restart_and_not_sent_again(tmp_path):
+    outbox = Outbox(tmp_path / "o.db")
+    outbox.commit(None, [], [PrintJob("B1", "B1", "batch", FIELDS)])
+    assert outbox.claim_job("B1")  # the process dies here, between claim and done
+    outbox.close()
+    again = Outbox(tmp_path / "o.db")
+    assert again.job("B1").status == "uncertain"
+    printer = MemoryPrinter("memory://")
+    Spooler(again, printer).drain()
+    assert printer.jobs == []
+
+
+def test_a_label_that_cannot_render_waits_for_a_person(tmp_path):
+    outbox = Outbox(tmp_path / "o.db")
+    outbox.commit(None, [], [PrintJob("B1", "B1", "batch", {"item": "x"})])
+    errors = []
+    Spooler(outbox, MemoryPrinter("memory://"), on_error=lambda job, msg: errors.append(msg)).drain()
+    assert outbox.job("B1").status == "failed" and "cannot be rendered" in errors[0]
+
+
+def test_a_socket_that_plays_a_zebra_printer_gets_the_zpl(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    received = bytearray()
+
+    def serve():
+        conn, _ = server.accept()
+        with conn:
+            while chunk := conn.recv(65536):
+                received.extend(chunk)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    outbox = Outbox(tmp_path / "o.db")
+    outbox.commit(None, [], [PrintJob("B1", "B1", "batch", FIELDS)])
+    printer = open_printer(f"zpl+tcp://127.0.0.1:{server.getsockname()[1]}")
+    Spooler(outbox, printer).drain()
+    printer.close()
+    thread.join(5)
+    server.close()
+    assert received.startswith(b"^XA") and b"S01-260305-0001" in received
+
+
+def test_screen_serves_the_page_the_state_and_live_updates():
+    view = {"station": "S01", "scans": 0}
+    board = Board(lambda: dict(view))
+    screen = Screen(board, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{screen.port}"
+    try:
+        assert b"EventSource" in urllib.request.urlopen(base + "/").read()
+        assert json.loads(urllib.request.urlopen(base + "/state").read()) == view
+        stream = urllib.request.urlopen(base + "/events", timeout=5)
+        assert json.loads(stream.readline()[len(b"data: "):]) == {"station": "S01", "scans": 0}
+        stream.readline()
+        view["scans"] = 1
+        board.changed()
+        assert json.loads(stream.readline()[len(b"data: "):])["scans"] == 1
+        stream.close()
+    finally:
+        screen.stop()
