@@ -67,7 +67,7 @@ def _links(ids: list[int]) -> list[dict]:
     query = (BatchLink.select(Parent.code, Child.code, WorkOrder.number, BatchLink.qty)
              .join(Parent, on=BatchLink.parent == Parent.id).switch(BatchLink)
              .join(Child, on=BatchLink.child == Child.id).switch(BatchLink)
-             .join(WorkOrder, on=BatchLink.work_order == WorkOrder.id)
+             .join(WorkOrder, JOIN.LEFT_OUTER, on=BatchLink.work_order == WorkOrder.id)
              .where(BatchLink.parent.in_(ids) & BatchLink.child.in_(ids)).order_by(Parent.code, Child.code).tuples())
     return [{"parent": p, "child": c, "work_order": w, "qty": str(q)} for p, c, w, q in query]
 
