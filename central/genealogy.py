@@ -14,8 +14,7 @@ from peewee import JOIN, fn
 from central.catalog import get_batch
 from central.db import database
 from central.errors import ValidationError
-from central.models import (Batch, BatchLink, Item, Location, StockBalance, StockMove, WorkOrder,
-                            WorkOrderOutput)
+from central.models import Batch, BatchLink, Item, Location, StockBalance, StockMove, WorkOrder
 from central.models.fields import FixedDecimalField
 
 CONSUMING = ("issue", "backflush")

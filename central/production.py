@@ -13,12 +13,12 @@ from decimal import Decimal
 from peewee import fn
 
 from central import genealogy, settlement
-from central.catalog import check_code, default_location, get_batch, get_item, get_location
+from central.catalog import check_code, default_location, get_item, get_location
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor, Pick, check_unit, ensure_batch, receive_into, take_out
 from central.models import (Batch, Item, RecipeInput, RecipeOutput, RecipeStage, StockMove, WorkOrder,
-                            WorkOrderOutput, WorkOrderStage, utcnow)
+                            WorkOrderOutput, WorkOrderStage)
 from central.models.production import OUTPUT_KINDS, WORK_ORDER_STATUSES
 from central.quantities import ZERO, check_positive, exact, parse_decimal
 from central.recipes import get_recipe, parse_stages
