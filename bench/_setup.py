@@ -19,11 +19,11 @@ def free_port() -> int:
 class Broker:
     """mosquitto in its default configuration (plus a loopback listener) on a free port."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, extra: str = ""):
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
         conf = workdir / "mosquitto.conf"
-        conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+        conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n{extra}")
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10

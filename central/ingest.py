@@ -115,6 +115,7 @@ class Ingest:
         if reason_code.is_failure:
             log.error("broker refused the ingest: %s", reason_code)
             return
+        _no_delay(client)
         client.subscribe(self._subscription(), qos=1)
         self._dirty = True
         self._published.clear()  # republish every config after a broker restart
@@ -310,3 +311,12 @@ def run_ingest(settings, stop: threading.Event | None = None) -> None:
     ingest.wait(stop)
     log.info("ingest stopped: %d events applied, %d rejected", ingest.stats.events_applied,
              ingest.stats.events_rejected)
+
+
+def _no_delay(client) -> None:
+    """Small acks and events must not wait for Nagle's algorithm (40 ms with delayed ACKs)."""
+    sock = client.socket()
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (OSError, AttributeError):
+        pass  # a TLS or unusual socket: latency only

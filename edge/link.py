@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import ssl
 import threading
 import time
@@ -140,6 +141,7 @@ class Link:
         if reason_code.is_failure:
             log.warning("broker refused the connection: %s", reason_code)
             return
+        _no_delay(client)
         client.subscribe([(self.t_ack, 1), (self.t_config, 1)])
         client.publish(self.t_status, b"online", qos=1, retain=True)
         with self._lock:
@@ -232,3 +234,11 @@ class Link:
                 return  # not connected any more; the reconnect resets the cursor
             self.sent_messages += 1
 
+
+def _no_delay(client) -> None:
+    """Small acks and events must not wait for Nagle's algorithm (40 ms with delayed ACKs)."""
+    sock = client.socket()
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (OSError, AttributeError):
+        pass  # a TLS or unusual socket: latency only

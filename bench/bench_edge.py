@@ -1,0 +1,202 @@
+"""Station figures: scan-to-ack latency at 50 scans/s, draining a 100,000-event backlog, and the
+daemon's start-up time and resident memory, with bare paho QoS 1 round trips for comparison.
+
+    .venv/bin/python bench/bench_edge.py [--scans 500] [--backlog 100000]
+
+Targets: latency p50 <= 10 ms and p99 <= 50 ms on loopback; backlog <= 15 s; RSS <= 50 MB;
+start-up <= 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import paho.mqtt.client as mqtt  # noqa: E402
+
+from bench._setup import Broker, central_database, free_port, workdir  # noqa: E402
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def bare_round_trip(broker: Broker, count: int = 500) -> list[float]:
+    """ms for a QoS 1 publish to reach a subscriber and its reply to come back (paho only)."""
+    got = threading.Event()
+    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-rt")
+    ready = threading.Event()
+    c.on_connect = lambda cl, *a: cl.subscribe("bench/rt", qos=1)
+    c.on_subscribe = lambda *a: ready.set()
+    c.on_message = lambda *a: got.set()
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    ready.wait(10)
+    times = []
+    for _ in range(count):
+        got.clear()
+        t = time.perf_counter()
+        c.publish("bench/rt", b"x", qos=1)
+        got.wait(5)
+        times.append((time.perf_counter() - t) * 1000)
+        time.sleep(0.02)
+    c.disconnect()
+    c.loop_stop()
+    return times
+
+
+def _station(folder: Path, broker: Broker, code: str, **overrides):
+    from devices.printers import MemoryPrinter
+    from devices.scanners import MemoryScanner
+    from edge.config import load_settings
+    from edge.daemon import Station
+
+    values = {"data_dir": str(folder / f"edge-{code}"), "mqtt.url": broker.url, "station.code": code,
+              "screen.port": 0}
+    values.update(overrides)
+    return Station(load_settings(overrides=values, env={}), scanners=[MemoryScanner()], printer=MemoryPrinter("memory://"))
+
+
+def _ingest(broker: Broker, db_url: str):
+    from central.config import load_settings
+    from central.ingest import Ingest
+
+    worker = Ingest(load_settings(overrides={"database.url": db_url, "mqtt.url": broker.url, "mqtt.username": ""}),
+                    client_id="bench-edge-ingest").start()
+    worker.connected.wait(10)
+    return worker
+
+
+def scan_to_ack(folder: Path, broker: Broker, scans: int) -> list[float]:
+    """ms from a scan to central's ack of its event, at 50 scans/s."""
+    station = _station(folder, broker, "S01")
+    sent: dict[str, float] = {}
+    acked: dict[str, float] = {}
+    commit = station.outbox.commit
+
+    def timed_commit(state, events=(), jobs=()):
+        commit(state, events, jobs)
+        for e in events:
+            sent.setdefault(e.id, time.perf_counter())
+    station.outbox.commit = timed_commit
+    on_ack = station.link.on_ack
+
+    def timed_ack(accepted, rejected):
+        now = time.perf_counter()
+        for i in accepted:
+            acked.setdefault(i, now)
+        on_ack(accepted, rejected)
+    station.link.on_ack = timed_ack
+    station.start()
+    while not station.link.online:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    start = time.perf_counter()
+    for n in range(scans):
+        station.handle_text("CMD:DOWN" if n % 3 == 0 else "RC:DT-JAM" if n % 3 == 1 else "CMD:UP")
+        delay = start + (n + 1) / 50 - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+    deadline = time.monotonic() + 30
+    while len(acked) < len(sent) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    station.stop()
+    return [(acked[i] - t) * 1000 for i, t in sent.items() if i in acked]
+
+
+def backlog(folder: Path, broker: Broker, count: int) -> float:
+    """Seconds to drain ``count`` events queued while offline."""
+    from edge.contract import make_event
+    from edge.outbox import Outbox
+
+    outbox = Outbox(folder / "edge-S02" / "outbox.db")
+    chunk = []
+    for seq in range(1, count + 1):
+        chunk.append(make_event("label.printed", site="plant1", station="S02", seq=seq, operator=None,
+                                data={"batch": f"S02-B{seq}", "template": "batch", "copies": 1}))
+        if len(chunk) == 5000:
+            outbox.commit(None, chunk)
+            chunk = []
+    if chunk:
+        outbox.commit(None, chunk)
+    outbox.commit({"seq": count})
+    outbox.close()
+    station = _station(folder, broker, "S02", **{"sync.ack_timeout": 30.0})
+    start = time.perf_counter()
+    station.start()
+    while station.outbox.depth():
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    station.stop()
+    return elapsed
+
+
+def daemon_figures(folder: Path, broker: Broker) -> tuple[float, float]:
+    """(start-up seconds until the screen answers, resident MB) of `shopfloor edge run`."""
+    port = free_port()
+    env = dict(os.environ, SHOPFLOOR_EDGE_DATA_DIR=str(folder / "edge-S03"), SHOPFLOOR_EDGE_STATION_CODE="S03",
+               SHOPFLOOR_EDGE_MQTT_URL=broker.url, SHOPFLOOR_EDGE_SCANNER_URLS="stdin://",
+               SHOPFLOOR_EDGE_PRINTER_URL="memory://", SHOPFLOOR_EDGE_SCREEN_PORT=str(port))
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "shopfloor.cli", "edge", "run"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        try:
+            state = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/state", timeout=1).read())
+            if state["online"]:
+                break
+        except OSError:
+            pass
+        time.sleep(0.01)
+    startup = time.perf_counter() - start
+    proc.stdin.write(b"CMD:DOWN\nRC:DT-JAM\nCMD:UP\n" * 50)
+    proc.stdin.flush()
+    time.sleep(2)
+    rss = 0.0
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) / 1024
+    proc.terminate()
+    proc.wait(20)
+    return startup, rss
+
+
+def main() -> None:
+    """Run every figure and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scans", type=int, default=500)
+    parser.add_argument("--backlog", type=int, default=100_000)
+    args = parser.parse_args()
+    folder = workdir()
+    broker = Broker(folder)
+    try:
+        db_url = central_database(folder, ["S01", "S02", "S03"])
+        worker = _ingest(broker, db_url)
+        bare = bare_round_trip(broker)
+        latencies = scan_to_ack(folder, broker, args.scans)
+        drain = backlog(folder, broker, args.backlog)
+        worker.stop()
+        startup, rss = daemon_figures(folder, broker)
+    finally:
+        broker.stop()
+    print(f"bare paho QoS 1 round trip      : p50 {_pct(bare, .5):6.1f} ms   p99 {_pct(bare, .99):6.1f} ms")
+    print(f"scan -> central ack at 50/s     : p50 {_pct(latencies, .5):6.1f} ms   p99 {_pct(latencies, .99):6.1f} ms"
+          f"   ({len(latencies)} events; targets 10 / 50 ms)")
+    print(f"drain {args.backlog:,} offline events   : {drain:6.1f} s   ({args.backlog / drain:,.0f} events/s; target <= 15 s)")
+    print(f"edge daemon start-up            : {startup:6.2f} s   (until online; target <= 1 s)")
+    print(f"edge daemon resident memory     : {rss:6.1f} MB  (target <= 50 MB)")
+    print(f"(median of the scan latencies    : {statistics.median(latencies):.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
