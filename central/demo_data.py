@@ -35,6 +35,8 @@ RECIPE = {
                 {"item": "SC-WASTE", "kind": "scrap", "cost_share": "0"}],
     "stages": [{"seq": 10, "work_centre": "MIX", "standard_minutes": "30", "skill": "MIXING"}],
 }
+# What the plant pays per unit; a receipt scanned at goods-in carries no price, so it is valued at this.
+PURCHASE_PRICES = {"RM-FLOUR": D("0.80"), "RM-SUGAR": D("1.20"), "PK-BOX": D("0.15")}
 WORK_ORDER = {"number": "WO-DEMO-0001", "recipe": "RCP-COOKIE", "planned_qty": "1000", "priority": 3,
               "status": "released"}
 
@@ -51,6 +53,8 @@ def load_demo_data() -> dict:
         for item in ITEMS:
             if not Item.select().where(Item.code == item["code"]).exists():
                 catalog.create_item(item)
+                if item["code"] in PURCHASE_PRICES:
+                    Item.update(last_cost=PURCHASE_PRICES[item["code"]]).where(Item.code == item["code"]).execute()
                 created["items"].append(item["code"])
         if not WorkCentre.select().where(WorkCentre.code == "MIX").exists():
             WorkCentre.create(code="MIX", name="Mixing", labour_rate=D("0.50"), overhead_rate=D("0.30"))

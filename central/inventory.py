@@ -221,8 +221,9 @@ def receive(*, item: str, qty: Decimal, actor: Actor, batch: str | None = None, 
     with database.atomic():
         the_item = get_item(item)
         check_unit(the_item, unit)
-        if unit_cost is None:
-            unit_cost = costing.unit_cost(the_item, None) if the_item.costing == "average" else the_item.last_cost
+        if unit_cost is None:  # no price given: the running average, else the last price paid
+            unit_cost = costing.unit_cost(the_item, None) if the_item.costing == "average" else ZERO
+            unit_cost = unit_cost or the_item.last_cost
         elif unit_cost < 0:
             raise ValidationError("unit_cost", f"must not be negative, got {unit_cost}")
         place = get_location(location) if location else default_location("receiving")

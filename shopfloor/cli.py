@@ -252,7 +252,7 @@ def user_token(username, name, config):
 
 @main.command("demo")
 @click.option("--port", default=8000, show_default=True, type=int, help="web port")
-@click.option("--mqtt-port", default=1883, show_default=True, type=int, help="embedded broker port")
+@click.option("--mqtt-port", default=0, type=int, help="embedded broker port (default: 1883 if free, else any free port)")
 @click.option("--data-dir", default="var/demo", show_default=True, help="where the demo keeps its databases and labels")
 @click.option("--no-shift", is_flag=True, help="start everything but do not replay the scripted shift")
 def demo(port, mqtt_port, data_dir, no_shift):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 import time
 from datetime import date, timedelta
@@ -54,13 +55,10 @@ def prepare_database(settings) -> tuple[str, str] | None:
 
     migrate()
     login = seed_defaults(settings)
+    from central.demo_data import load_demo_data
+
     with database.connection_context():
-        try:
-            from central.demo_data import load_demo_data
-        except ImportError:
-            load_demo_data = None
-        if load_demo_data is not None:
-            load_demo_data()
+        load_demo_data()
         with database.atomic():
             if not Operator.select().where(Operator.badge == OPERATOR).exists():
                 Operator.create(badge=OPERATOR, name="Demo Operator")
@@ -79,29 +77,29 @@ def shift_script() -> list[str]:
         if wo is None:
             return [OPERATOR, "CMD:DOWN", "RC:DT-DEMO", "CMD:UP", OPERATOR]
         recipe = Recipe.get_by_id(wo.recipe_id)
-        inputs = [(ri.item, ri.qty_per_unit) for ri in
-                  RecipeInput.select(RecipeInput, Item).join(Item).where(RecipeInput.recipe == recipe,
-                                                                         RecipeInput.mode == "scanned")]
+        needed = [(ri.item, ri.qty_per_unit, ri.mode) for ri in
+                  RecipeInput.select(RecipeInput, Item).join(Item).where(RecipeInput.recipe == recipe)]
         outputs = [(ro.item, ro.kind) for ro in RecipeOutput.select(RecipeOutput, Item).join(Item)
                    .where(RecipeOutput.recipe == recipe)]
     made = Decimal(100)
     scans = [OPERATOR, "CMD:RECEIVE"]
     expiry = (date.today() + timedelta(days=180)).strftime("%y%m%d")
-    for n, (item, per_unit) in enumerate(inputs, 1):
+    for n, (item, per_unit, _) in enumerate(needed, 1):  # backflushed inputs must be in stock too
         qty = (per_unit * made * 2).normalize()
         if item.gtin and item.unit in ("pcs", "ea") and qty == qty.to_integral_value():
             scans.append(f"]C101{item.gtin.zfill(14)}17{expiry}10LOT{n:03d}\x1d37{int(qty)}")
         else:
             scans += [f"ITEM:{item.code}", f"Q:{format(qty, 'f')}"]
     scans += ["CMD:PRODUCE", WORK_ORDER, "CMD:START"]
-    for n, (item, per_unit) in enumerate(inputs, 1):
-        scans += [f"@input{n}", f"Q:{format((per_unit * made).normalize(), 'f')}"]
+    for n, (item, per_unit, mode) in enumerate(needed, 1):  # @input<n>: the batch of the n-th receipt
+        if mode == "scanned":
+            scans += [f"@input{n}", f"Q:{format((per_unit * made).normalize(), 'f')}"]
     commands = {"main": "CMD:OUT-MAIN", "co": "CMD:OUT-CO", "by": "CMD:OUT-BY"}
     for item, kind in outputs:
         if kind in commands:
             scans += [commands[kind], f"ITEM:{item.code}" if sum(k == kind for _, k in outputs) > 1 else "",
                       f"Q:{made if kind == 'main' else 2}"]
-    scans += ["CMD:DONE", OPERATOR]
+    scans += ["CMD:DONE", "CMD:CLOSE", OPERATOR]
     return [s for s in scans if s]
 
 
@@ -129,17 +127,43 @@ def replay(station, scanner: MemoryScanner, scans: list[str], stop: threading.Ev
         time.sleep(0.05)
 
 
+def _plain(number: str) -> str:
+    """A decimal string without trailing zeros: '200.000000' → '200', '0.500000' → '0.5'."""
+    return format(Decimal(number).normalize(), "f")
+
+
 def _stock_lines() -> list[str]:
     from central.db import database
     from central.stockview import on_hand
 
     with database.connection_context():
         rows, _ = on_hand(limit=500)
-    return [f"  {r['item']:<14} {r['batch'] or '-':<20} {r['location']:<12} {r['qty']:>14} {r['unit']}" for r in rows]
+    lines = [f"  {'item':<14} {'batch':<20} {'location':<12} {'qty':>10} {'unit':<5} {'value':>10}"]
+    lines += [f"  {r['item']:<14} {r['batch'] or '-':<20} {r['location']:<12} {_plain(r['qty']):>10} "
+              f"{r['unit']:<5} {Decimal(r['value']):>10.2f}" for r in rows]
+    return lines if rows else []
 
 
-def run_demo(port: int = 8000, mqtt_port: int = 1883, data_dir: str = "var/demo", shift: bool = True) -> None:
-    """Start everything, replay the shift (optional), print the stock, then run until Ctrl-C."""
+def pick_mqtt_port(requested: int) -> int:
+    """``requested``, or when it is 0: 1883 if free, else any free port (the demo's broker is its own)."""
+    from shopfloor.broker import BrokerError, check_port_free
+
+    if requested:
+        return requested
+    try:
+        check_port_free("127.0.0.1", 1883)
+        return 1883
+    except BrokerError:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+
+def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", shift: bool = True) -> None:
+    """Start everything, replay the shift (optional), print the stock, then run until Ctrl-C.
+
+    ``mqtt_port`` 0 means 1883 when it is free, else any free port.
+    """
     from werkzeug.serving import make_server
 
     from central import create_app
@@ -151,6 +175,7 @@ def run_demo(port: int = 8000, mqtt_port: int = 1883, data_dir: str = "var/demo"
     root = Path(data_dir).resolve()
     root.mkdir(parents=True, exist_ok=True)
     check_port_free("127.0.0.1", port)
+    mqtt_port = pick_mqtt_port(mqtt_port)
     check_port_free("127.0.0.1", mqtt_port)
     settings = _central_settings(root, port, mqtt_port)
     open_database(settings["database.url"])
