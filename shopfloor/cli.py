@@ -121,9 +121,29 @@ def central_ingest(config):
     """Consume station events from MQTT, apply them and publish acks and station configs."""
     from central.ingest import run_ingest
 
+    from central.schema import pending
+
     settings, _ = open_central(config)
     setup_logging(settings["log.level"])
+    if pending():  # several workers may start at once: only `db migrate` changes the schema
+        raise UserError("the database schema is not up to date: run `shopfloor db migrate` first")
+    probe_broker(settings["mqtt.url"])
     run_ingest(settings)
+
+
+def probe_broker(url: str, timeout: float = 5.0) -> None:
+    """Fail with one line when the broker cannot be reached at start-up (later drops are retried)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not parts.hostname:
+        raise UserError(f"mqtt.url {url!r} must look like mqtt://host:port or mqtts://host:port")
+    port = parts.port or (8883 if parts.scheme in ("mqtts", "ssl") else 1883)
+    try:
+        socket.create_connection((parts.hostname, port), timeout).close()
+    except OSError as exc:
+        raise UserError(f"cannot reach the MQTT broker at {parts.hostname}:{port}: {exc.strerror or exc}") from None
 
 
 # --- edge --------------------------------------------------------------------------------
