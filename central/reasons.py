@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from peewee import Case
+
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.flags import raise_flag
@@ -149,28 +151,74 @@ def stop_scope(event: Event) -> str:
 
 def record_stop_mark(event: Event) -> None:
     """Note a stop or start and settle the minutes of the stop(s) it bounds."""
-    kind = STOPS.get(event.type)
-    if kind is None:
+    record_stop_marks([event])
+
+
+def record_stop_marks(events: list[Event]) -> None:
+    """Note the stops and starts among ``events`` and settle the minutes of every stop they bound.
+
+    A stop's minutes run to the next mark of its scope by (at, seq). Only a pair of neighbouring
+    marks with a new one in it can change, so each scope touched is read once, from the mark
+    before its earliest new one to the mark after its latest, and the minutes that change are
+    written with one UPDATE per chunk.
+    """
+    rows = [{"event": e.id, "scope": stop_scope(e), "kind": STOPS[e.type], "at": _naive(e.at), "seq": e.seq}
+            for e in events if e.type in STOPS]
+    if not rows:
         return
-    scope = stop_scope(event)
-    at = _naive(event.at)
-    StopMark.create(event=event.id, scope=scope, kind=kind, at=at, seq=event.seq)
-    before = (StopMark.select().where(StopMark.scope == scope,
-                                       (StopMark.at < at) | ((StopMark.at == at) & (StopMark.seq < event.seq)))
-              .order_by(StopMark.at.desc(), StopMark.seq.desc()).first())
-    if before is not None and before.kind == "stop":
-        _set_minutes(before.event_id, before.at, at)
-    if kind == "stop":
-        after = (StopMark.select().where(StopMark.scope == scope,
-                                          (StopMark.at > at) | ((StopMark.at == at) & (StopMark.seq > event.seq)))
-                 .order_by(StopMark.at, StopMark.seq).first())
-        if after is not None:
-            _set_minutes(event.id, at, after.at)
+    for start in range(0, len(rows), _CHUNK):
+        StopMark.insert_many(rows[start:start + _CHUNK]).execute()
+    new = {r["event"] for r in rows}  # validated ids are canonical: str(uuid.UUID(...))
+    by_scope: dict[str, list[tuple[datetime, int]]] = {}
+    for r in rows:
+        by_scope.setdefault(r["scope"], []).append((r["at"], r["seq"]))
+    minutes: dict[str, Decimal] = {}
+    for scope, keys in by_scope.items():
+        marks = _marks_around(scope, min(keys), max(keys))
+        for (a_id, a_kind, a_at, a_seq), (b_id, _, b_at, b_seq) in zip(marks, marks[1:]):
+            if a_kind == "stop" and (a_id in new or b_id in new) and (a_at, a_seq) != (b_at, b_seq):
+                minutes[a_id] = _stop_minutes(a_at, b_at)
+    _set_minutes(minutes)
 
 
-def _set_minutes(event_id, start: datetime, end: datetime) -> None:
-    minutes = Decimal(int((end - start).total_seconds() * 1_000_000)) / Decimal(60_000_000)
-    ReasonEvent.update(minutes=minutes).where(ReasonEvent.event == event_id).execute()
+_CHUNK = 150  # rows per statement, well under SQLite's 999 bound parameters
+
+
+def _marks_around(scope: str, first: tuple[datetime, int], last: tuple[datetime, int]) -> list[tuple]:
+    """Marks of ``scope`` from the one before ``first`` to the one after ``last`` (by at, seq), in order.
+
+    Each row is (event id as text, kind, at, seq).
+    """
+    columns = (StopMark.event, StopMark.kind, StopMark.at, StopMark.seq)
+    (first_at, first_seq), (last_at, last_seq) = first, last
+    before = (StopMark.select(*columns)
+              .where(StopMark.scope == scope, StopMark.at <= first_at,
+                     (StopMark.at < first_at) | (StopMark.seq < first_seq))
+              .order_by(StopMark.at.desc(), StopMark.seq.desc()).limit(1).tuples())
+    inside = (StopMark.select(*columns).where(StopMark.scope == scope, StopMark.at >= first_at, StopMark.at <= last_at)
+              .order_by(StopMark.at, StopMark.seq).tuples())
+    after = (StopMark.select(*columns)
+             .where(StopMark.scope == scope, StopMark.at >= last_at,
+                    (StopMark.at > last_at) | (StopMark.seq > last_seq))
+             .order_by(StopMark.at, StopMark.seq).limit(1).tuples())
+    marks = list(before)
+    marks += [m for m in inside if first <= (m[2], m[3]) <= last]
+    marks += list(after)
+    return [(str(event_id), kind, at, seq) for event_id, kind, at, seq in marks]
+
+
+def _stop_minutes(start: datetime, end: datetime) -> Decimal:
+    return Decimal(int((end - start).total_seconds() * 1_000_000)) / Decimal(60_000_000)
+
+
+def _set_minutes(minutes: dict[str, Decimal]) -> None:
+    """Write the minutes of these stops' reason rows (stops without a reason row have none to write)."""
+    items = list(minutes.items())
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start:start + _CHUNK]
+        ids = [ReasonEvent.event.db_value(event_id) for event_id, _ in chunk]
+        value = Case(ReasonEvent.event, [(i, ReasonEvent.minutes.db_value(m)) for i, (_, m) in zip(ids, chunk)])
+        ReasonEvent.update(minutes=value).where(ReasonEvent.event.in_(ids)).execute()
 
 
 def _naive(moment: datetime) -> datetime:

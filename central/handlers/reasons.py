@@ -3,17 +3,23 @@ from __future__ import annotations
 
 from central.models import Station
 from central.overrun import check_stage_event, close_on_delay_reason
-from central.reasons import EXPECTED_CATEGORIES, STOPS, record_reason, record_stop_mark
-from central.recorder import handles
+from central.reasons import EXPECTED_CATEGORIES, STOPS, event_reason, record_reason, record_stop_marks
+from central.recorder import handles, handles_batch
 from edge.contract import Event
 
 
-@handles(*sorted(set(EXPECTED_CATEGORIES) | set(STOPS)))
-def record_reason_and_stops(event: Event) -> None:
-    """Write the reason occurrence (unknown code rejects the event) and the stop/start mark."""
-    station = Station.get_or_none(Station.code == event.station)
-    record_reason(event, station)
-    record_stop_mark(event)
+@handles(*sorted(EXPECTED_CATEGORIES))
+def record_reason_occurrence(event: Event) -> None:
+    """Write the reason occurrence (an unknown code rejects the event)."""
+    if event_reason(event) is None:
+        return
+    record_reason(event, Station.get_or_none(Station.code == event.station))
+
+
+@handles_batch(*sorted(STOPS))
+def record_stops_and_starts(events: list[Event]) -> None:
+    """Write the stop/start marks of a batch and settle the minutes of the stops they bound."""
+    record_stop_marks(events)
 
 
 @handles("stage.started", "stage.completed", "delay.reported")

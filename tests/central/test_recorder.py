@@ -56,3 +56,75 @@ def test_unknown_or_inactive_station_is_rejected(db):
         outcome = record_raw([raw(1, station=code)], site="plant1", station=code)
         assert outcome.accepted == [] and "not a registered, active station" in outcome.rejected[0]["error"]
     assert EventRecord.select().count() == 0
+
+
+def _down(seq, reason, at="2026-11-21T10:00:00.000Z", machine="M-1"):
+    return raw(seq, "machine.down", at=at, operator=None, data={"reason": reason, "machine": machine})
+
+
+@pytest.fixture
+def jam(station):
+    from central.reasons import create_reason_code
+
+    create_reason_code("DT-JAM", "downtime")
+    return station
+
+
+def test_a_handler_rejection_leaves_no_record_and_no_rows(jam):
+    from central.models import Flag, ReasonEvent, StopMark
+
+    before, bad, after = _down(1, "DT-JAM"), _down(2, "NO-SUCH"), _down(3, "DT-JAM", at="2026-11-21T10:30:00.000Z")
+    outcome = record_raw([before, bad, after], site="plant1", station="S01")
+    assert outcome.accepted == [before["id"], after["id"]] and outcome.applied == 2
+    assert outcome.rejected == [{"id": bad["id"], "error": "data.reason: unknown reason code 'NO-SUCH'"}]
+    assert {str(r.id) for r in EventRecord.select()} == {before["id"], after["id"]}
+    assert {str(r.event_id) for r in StopMark.select()} == {before["id"], after["id"]}
+    assert {str(r.event_id) for r in ReasonEvent.select()} == {before["id"], after["id"]}
+    assert Flag.select().count() == 0
+    assert Station.get(Station.code == "S01").last_seq == 3
+
+
+def test_a_rejected_event_sent_again_is_rejected_again(jam):
+    bad = _down(1, "NO-SUCH")
+    for _ in range(2):
+        outcome = record_raw([bad], site="plant1", station="S01")
+        assert outcome.accepted == [] and outcome.rejected[0]["id"] == bad["id"]
+    assert EventRecord.select().count() == 0
+
+
+def test_an_id_twice_in_one_batch_is_applied_once(jam):
+    from central.models import ReasonEvent
+
+    down = _down(1, "DT-JAM")
+    copy = dict(down, seq=2)
+    outcome = record_raw([copy, down], site="plant1", station="S01")
+    assert outcome.accepted == [down["id"], down["id"]] and outcome.applied == 1
+    assert EventRecord.select().count() == 1 and EventRecord.get().seq == 1
+    assert ReasonEvent.select().count() == 1
+
+
+def test_an_id_twice_in_one_batch_is_rejected_twice_when_its_first_copy_is(jam):
+    bad = _down(1, "NO-SUCH")
+    outcome = record_raw([bad, dict(bad, seq=2)], site="plant1", station="S01")
+    assert outcome.accepted == [] and [r["id"] for r in outcome.rejected] == [bad["id"], bad["id"]]
+    assert EventRecord.select().count() == 0
+
+
+def test_a_mixed_batch_answers_every_event(jam):
+    known = raw(1)
+    record_raw([known], site="plant1", station="S01")
+    new_label, new_down, unknown_reason = raw(2), _down(3, "DT-JAM"), _down(4, "NO-SUCH")
+    malformed = raw(5, data={"batch": "B", "template": "batch", "copies": 0})
+    outcome = record_raw([new_down, known, malformed, unknown_reason, new_label], site="plant1", station="S01")
+    assert outcome.accepted == [known["id"], new_label["id"], new_down["id"]] and outcome.applied == 2
+    assert [r["id"] for r in outcome.rejected] == [malformed["id"], unknown_reason["id"]]
+    assert {str(r.id) for r in EventRecord.select()} == {known["id"], new_label["id"], new_down["id"]}
+
+
+def test_a_large_batch_is_written_in_chunks(station):
+    events = [raw(seq) for seq in range(1, 1201)]
+    outcome = record_raw(events, site="plant1", station="S01")
+    assert outcome.applied == 1200 and outcome.rejected == []
+    assert EventRecord.select().count() == 1200
+    assert Station.get(Station.code == "S01").last_seq == 1200
+    assert record_raw(events, site="plant1", station="S01").applied == 0
