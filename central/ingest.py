@@ -7,6 +7,11 @@ one worker uses a plain subscription. Messages are grouped per station and appli
 after the commit, so an ack always means "on disk". Duplicates are accepted and never applied
 twice; a message lost on the way is sent again by the station, which waits for the ack.
 
+Station configs are rebuilt on a thread of their own, with its own database connection, so
+a rebuild never sits between a commit and its ack. Domain code that reads central settings
+(``current_app.config["SHOPFLOOR"]``) sees the ingest's settings: the applying thread runs
+inside an application context built from them.
+
 Who may publish under a station's topic is enforced by the broker's ACL (a station's user name
 is its code, and it may write only ``shopfloor/v1/+/<its code>/#``); the ingest checks that
 every event names the station of its topic.
@@ -25,6 +30,7 @@ from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 import peewee as pw
+from flask import Flask
 from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
 
@@ -83,10 +89,14 @@ class Ingest:
         self.connected = threading.Event()
         self._queue: queue.Queue = queue.Queue()
         self._stop = threading.Event()
-        self._published: dict[tuple[str, str], str] = {}
+        self._published: dict[tuple[str, str], str] = {}  # only the config thread touches it
+        self._republish = True  # set on (re)connect: publish every config again
         self._config_due = 0.0
         self._dirty = True
         self._thread: threading.Thread | None = None
+        self._config_thread: threading.Thread | None = None
+        self.app = Flask("shopfloor.ingest")  # domain code reads settings from current_app.config
+        self.app.config["SHOPFLOOR"] = settings
         cid = client_id or settings["mqtt.client_id"] or f"central-{socket.gethostname()}-{os.getpid()}"
         if self.mqtt5:
             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=cid, protocol=mqtt.MQTTv5)
@@ -117,8 +127,8 @@ class Ingest:
             return
         _no_delay(client)
         client.subscribe(self._subscription(), qos=1)
+        self._republish = True  # republish every config after a broker restart
         self._dirty = True
-        self._published.clear()  # republish every config after a broker restart
         self.connected.set()
         log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
 
@@ -133,7 +143,7 @@ class Ingest:
     # --- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> "Ingest":
-        """Connect (retrying in the background) and start the applying thread."""
+        """Connect (retrying in the background) and start the applying and config threads."""
         if self.mqtt5:
             props = Properties(PacketTypes.CONNECT)
             props.SessionExpiryInterval = 0
@@ -143,13 +153,16 @@ class Ingest:
         self.client.loop_start()
         self._thread = threading.Thread(target=self._run, name="ingest", daemon=True)
         self._thread.start()
+        self._config_thread = threading.Thread(target=self._run_configs, name="ingest-configs", daemon=True)
+        self._config_thread.start()
         return self
 
     def stop(self) -> None:
         """Finish the batch in hand, then disconnect."""
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(30)
+        for thread in (self._thread, self._config_thread):
+            if thread is not None:
+                thread.join(30)
         self.client.disconnect()
         self.client.loop_stop()
 
@@ -165,11 +178,11 @@ class Ingest:
     def _run(self) -> None:
         database.connect(reuse_if_open=True)
         try:
-            while not self._stop.is_set():
-                batch = self._take_batch()
-                if batch:
-                    self._apply_batch(batch)
-                self._maybe_publish_configs()
+            with self.app.app_context():
+                while not self._stop.is_set():
+                    batch = self._take_batch()
+                    if batch:
+                        self._apply_batch(batch)
         finally:
             if not database.is_closed():
                 database.close()
@@ -214,6 +227,7 @@ class Ingest:
         acks: dict[tuple[str, str], tuple[list, list]] = {(m.site, m.station): ([], []) for m in messages}
         for m in messages:
             acks[(m.site, m.station)][1].extend(m.rejected)
+        applied_before = self.stats.events_applied
         while True:
             try:
                 with database.atomic():
@@ -235,6 +249,8 @@ class Ingest:
                     pass
                 database.connect(reuse_if_open=True)
         self.stats.transactions += 1
+        if self.stats.events_applied != applied_before:
+            self._dirty = True  # only now, after the commit, can a rebuild see what changed
         for (site, station), (accepted, rejected) in acks.items():
             if accepted or rejected:
                 self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
@@ -257,12 +273,18 @@ class Ingest:
         self.stats.events_accepted += len(outcome.accepted)
         self.stats.events_rejected += len(outcome.rejected)
         self.stats.events_applied += outcome.applied
-        if outcome.applied:
-            self._dirty = True
         for r in outcome.rejected:
             log.warning("rejected event %s from %s/%s: %s", r["id"], site, station, r["error"])
 
-    # --- station configs ----------------------------------------------------------------------
+    # --- station configs (own thread, own connection) -------------------------------------------
+
+    def _run_configs(self) -> None:
+        try:
+            while not self._stop.wait(0.2):
+                self._maybe_publish_configs()
+        finally:
+            if not database.is_closed():
+                database.close()
 
     def _maybe_publish_configs(self) -> None:
         now = time.monotonic()
@@ -278,11 +300,20 @@ class Ingest:
         """Publish (retained) the config of every station whose config changed; returns how many."""
         from central.stationconfig import all_configs, digest, encode_config
 
+        if self._republish:
+            self._republish = False
+            self._published.clear()
         try:
+            database.connect(reuse_if_open=True)
             with database.atomic():
                 configs = all_configs()
         except pw.PeeweeException as exc:
             log.error("cannot build station configs: %s", exc)
+            self._dirty = True  # try again at the next turn
+            try:
+                database.close()
+            except pw.PeeweeException:
+                pass
             return 0
         count = 0
         for (site, station), config in configs.items():

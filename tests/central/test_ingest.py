@@ -5,6 +5,7 @@ import json
 import queue
 import threading
 import uuid
+from datetime import datetime, timezone
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -123,3 +124,46 @@ def test_station_config_is_published_retained(ingest, mosquitto):
     assert config["station"] == "S01" and config["kind"] == "production"
     assert {"operators", "reason_codes", "items", "work_orders", "batches"} <= set(config)
     peer.close()
+
+
+def test_the_ingest_honours_the_configured_delay_margin(db_url, tmp_path, mosquitto, db):
+    """A 40-minute run of a 30-minute stage: overdue at the default 20 %, within a 50 % margin."""
+    from central.catalog import create_item, create_location
+    from central.models import Flag, WorkCentre
+    from central.overrun import FLAG_KIND
+    from central.production import create_work_order
+    from central.recipes import create_recipe
+
+    with database.atomic():
+        Station.create(code="S01", site="plant1", name="Line 1", work_centre=WorkCentre.create(code="WC-A"))
+        create_location({"code": "FG", "role": "finished"})
+        create_item({"code": "FG-1", "unit": "pcs"})
+        create_recipe({"code": "R-1", "item": "FG-1", "outputs": [{"item": "FG-1", "kind": "main", "cost_share": "100"}],
+                       "stages": [{"seq": 10, "work_centre": "WC-A", "standard_minutes": "30"}]})
+        for number in ("WO-1", "WO-2"):
+            create_work_order({"number": number, "recipe": "R-1", "planned_qty": "10", "status": "released"})
+    database.close()
+
+    def run_stage(worker, number, first_seq):
+        peer = Peer(mosquitto)
+        stage = [make_event(kind, site="plant1", station="S01", seq=first_seq + n, operator="OP-1",
+                            data={"work_order": number, "stage": 10}, at=at)
+                 for n, (kind, at) in enumerate([("stage.started", datetime(2026, 5, 1, 8, tzinfo=timezone.utc)),
+                                                 ("stage.completed", datetime(2026, 5, 1, 8, 40, tzinfo=timezone.utc))])]
+        peer.publish(encode_events(stage))
+        assert peer.ack()["rejected"] == []
+        peer.close()
+        worker.stop()
+        with database.connection_context():
+            return [f.subject for f in Flag.select().where(Flag.kind == FLAG_KIND)]
+
+    settings = _settings(db_url, tmp_path, mosquitto)
+    settings_wide = load_settings(overrides={**{k: settings[k] for k in ("database.url", "data_dir", "mqtt.url",
+                                                                         "mqtt.username", "mqtt.protocol")},
+                                             "reasons.delay_margin_percent": 50})
+    worker = Ingest(settings_wide).start()
+    assert worker.connected.wait(10)
+    assert run_stage(worker, "WO-1", 1) == []
+    worker = Ingest(settings).start()
+    assert worker.connected.wait(10)
+    assert run_stage(worker, "WO-2", 3) == ["WO-2/10"]
