@@ -66,11 +66,18 @@ class Spooler:
 
     def render(self, job: PrintJob) -> bytes:
         """The job's bytes in the printer's format."""
-        from labels import load_template, render
+        from labels import load_template
 
         template = self._templates.get(job.template)
         if template is None:
             template = self._templates[job.template] = load_template(job.template)
+        if self.fmt == "zpl":  # the usual case: the PDF and PNG libraries are never loaded on the station
+            from labels.layout import layout
+            from labels.zpl import render as render_zpl
+
+            return render_zpl(layout(template, job.fields, self.dpi))
+        from labels import render
+
         return render(template, job.fields, fmt=self.fmt, dpi=self.dpi)
 
     def print_one(self, job: PrintJob) -> bool:
