@@ -44,6 +44,10 @@ def test_demo_replays_a_shift_and_stops_on_ctrl_c(tmp_path):
     assert " error " not in text, text
     stock = lines[lines.index("stock on hand:") + 1:-1]
     assert stock and "(none)" not in stock[0]
+    rows = {line.split()[0]: line.split() for line in stock[1:]}
+    assert rows["FG-COOKIE"][3:5] == ["100", "pcs"]  # the main output of the shift, at FG
+    assert rows["FG-COOKIE"][2] == "FG" and float(rows["FG-COOKIE"][5]) > 0  # it carries the inputs' cost
+    assert {"RM-FLOUR", "RM-SUGAR", "PK-BOX", "BY-CRUMBS"} <= set(rows)  # leftovers after backflush, by-product
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0
     labels = list((tmp_path / "demo" / "labels").glob("*.zpl"))
