@@ -2,8 +2,8 @@
 
 Events are facts: a handler records what happened even when it breaks a rule and raises a
 flag. Only what is malformed, unknown or unauthorised is rejected, and a rejected event
-leaves nothing behind: the log rows of a batch are written together, and each event's
-handlers run in their own savepoint inside the batch transaction.
+leaves nothing behind: the log rows of a batch are written together, and the handlers run in
+a savepoint, replayed one event per savepoint when one of them rejects.
 """
 from __future__ import annotations
 
@@ -95,9 +95,10 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
     """Record validated events of one station; duplicates are accepted again, never re-applied.
 
     One query finds the ids already recorded, one bulk INSERT (in chunks) writes the log rows
-    of the new ones, then each new event whose type has handlers runs them in its own
-    savepoint. A handler's ``ShopfloorError`` rolls that savepoint back and deletes the
-    event's log row, so a rejected event leaves nothing. An id given twice in one batch is
+    of the new ones, then the handlers run, all in one savepoint. When a handler raises
+    ``ShopfloorError`` that savepoint is rolled back and the events are applied again each in
+    a savepoint of its own: a rejected one is rolled back and its log row deleted, so it
+    leaves nothing, and the others are applied as if it had never come. An id given twice in one batch is
     applied once (the lower ``seq`` wins) and both copies get the same answer.
     """
     outcome = outcome or Outcome()
@@ -115,18 +116,15 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
             if event.id not in known and event.id not in fresh:
                 fresh[event.id] = event
         _insert_records(list(fresh.values()))
+        handled = [e for e in fresh.values() if handlers_for(e.type)]
         errors: dict[str, str] = {}
-        for event in fresh.values():
-            handlers = handlers_for(event.type)
-            if not handlers:
-                continue
-            try:
-                with database.atomic():
-                    for handler in handlers:
+        try:
+            with database.atomic():  # the usual case: nothing is rejected, one savepoint for all
+                for event in handled:
+                    for handler in handlers_for(event.type):
                         handler(event)
-            except ShopfloorError as exc:
-                EventRecord.delete().where(EventRecord.id == event.id).execute()
-                errors[event.id] = str(exc)
+        except ShopfloorError:
+            errors = _apply_one_by_one(handled)
         import central.handlers  # noqa: F401  (registers the batch steps too)
 
         applied = [e for e in fresh.values() if e.id not in errors]
@@ -144,6 +142,23 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
         Station.update(last_seen_at=utcnow(), last_seq=max(station.last_seq, top_seq)).where(
             Station.id == station.id).execute()
     return outcome
+
+
+def _apply_one_by_one(events: list[Event]) -> dict[str, str]:
+    """Run each event's handlers in its own savepoint; a rejected event's log row is deleted too.
+
+    Returns the rejected ids with their reason.
+    """
+    errors: dict[str, str] = {}
+    for event in events:
+        try:
+            with database.atomic():
+                for handler in handlers_for(event.type):
+                    handler(event)
+        except ShopfloorError as exc:
+            EventRecord.delete().where(EventRecord.id == event.id).execute()
+            errors[event.id] = str(exc)
+    return errors
 
 
 _CHUNK = 90  # rows per INSERT: 90 x 10 columns stays under SQLite's 999 bound parameters

@@ -80,6 +80,7 @@ def test_a_handler_rejection_leaves_no_record_and_no_rows(jam):
     assert {str(r.id) for r in EventRecord.select()} == {before["id"], after["id"]}
     assert {str(r.event_id) for r in StopMark.select()} == {before["id"], after["id"]}
     assert {str(r.event_id) for r in ReasonEvent.select()} == {before["id"], after["id"]}
+    assert ReasonEvent.get(ReasonEvent.event == before["id"]).minutes == 30  # as if the rejected one never came
     assert Flag.select().count() == 0
     assert Station.get(Station.code == "S01").last_seq == 3
 
