@@ -2,6 +2,7 @@
 from central.web.blueprint import web  # first: the feature modules below register on it
 from central.web import flags, home, login  # noqa: E402,F401  (register pages)
 from central.web import people, reasons  # noqa: E402,F401
+from central.web import machines  # noqa: E402,F401
 
 from central.web import batches  # noqa: E402,F401
 

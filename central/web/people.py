@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from central import certification as certs
 from central import operators as ops
@@ -33,7 +33,8 @@ class CertificationForm(FlaskForm):
 
     badge = StringField("Operator badge", validators=[DataRequired(), Length(max=64)])
     skill = StringField("Skill code", validators=[DataRequired(), Length(max=64)])
-    level = IntegerField("Level", default=1, validators=[DataRequired(), NumberRange(1, ops.MAX_LEVEL)])
+    # InputRequired, not DataRequired: a 0 must get the range message, not "required".
+    level = IntegerField("Level", default=1, validators=[InputRequired(), NumberRange(1, ops.MAX_LEVEL)])
     issued = DateField("Issued", validators=[DataRequired()])
     expires = DateField("Expires (last valid day)", validators=[Optional()])
     issued_by = StringField("Issued by", validators=[Length(max=128)])
@@ -166,7 +167,9 @@ def certification_new():
 def certification_edit(cert_id):
     """Change level, dates or issuer (set the expiry to end it early)."""
     cert = certs.get_certification(cert_id)
-    form = CertificationForm(obj=cert, badge=cert.operator.badge, skill=cert.skill.code)
+    # data=, not obj=: WTForms prefers obj's attributes over keywords, and cert.skill is the Skill row.
+    form = CertificationForm(data={"badge": cert.operator.badge, "skill": cert.skill.code, "level": cert.level,
+                                   "issued": cert.issued, "expires": cert.expires, "issued_by": cert.issued_by})
     form.badge.render_kw = form.skill.render_kw = {"readonly": True}
     if form.validate_on_submit():
         try:
