@@ -117,7 +117,8 @@ def _import_page(kind: str, importer, columns: str):
             show_error(form, exc)
         else:
             if result.errors and result.mode == "all":
-                flash(f"Nothing imported: {len(result.errors)} bad rows.", "error")
+                bad = len(result.errors)
+                flash(f"Nothing imported: {bad} bad row{'s' if bad != 1 else ''}.", "error")
             else:
                 flash(f"Imported {result.imported} {kind}.", "ok")
     return render_template("people_import.html", form=form, kind=kind, columns=columns, result=result)

@@ -124,7 +124,7 @@ def upload(page, name, text, mode_label):
 
 @pytest.mark.parametrize("mode_label, imported, flash", [
     ("Import the valid rows and list the bad ones", 2, "Imported 2 certifications."),
-    ("All or nothing: import only if every row is valid", 0, "Nothing imported: 1 bad rows."),
+    ("All or nothing: import only if every row is valid", 0, "Nothing imported: 1 bad row."),
 ])
 def test_certification_csv_import_with_a_bad_row(phone, live_server, supervisor, mode_label, imported, flash):
     with database.connection_context():
