@@ -19,6 +19,7 @@ KEYS: tuple[Key, ...] = (
     Key("mqtt.password", "", "broker password of central"),
     Key("mqtt.tls_ca", "", "CA file for mqtts:// (empty = system CAs)"),
     Key("mqtt.client_id", "", "client id; empty = central-<hostname>-<pid>"),
+    Key("mqtt.connect_patience", 30.0, "seconds `central ingest` waits at start for the broker before it gives up", float),
     Key("mqtt.shared_group", "central", "MQTT 5 shared-subscription group of the ingest workers"),
     Key("mqtt.protocol", "5", "MQTT protocol: 5, or 3.1.1 for a broker without MQTT 5 (one ingest worker only)"),
     Key("ingest.batch_size", 500, "events applied in one database transaction at most", int),

@@ -127,23 +127,38 @@ def central_ingest(config):
     setup_logging(settings["log.level"])
     if pending():  # several workers may start at once: only `db migrate` changes the schema
         raise UserError("the database schema is not up to date: run `shopfloor db migrate` first")
-    probe_broker(settings["mqtt.url"])
+    probe_broker(settings["mqtt.url"], settings["mqtt.connect_patience"])
     run_ingest(settings)
 
 
-def probe_broker(url: str, timeout: float = 5.0) -> None:
-    """Fail with one line when the broker cannot be reached at start-up (later drops are retried)."""
+def probe_broker(url: str, patience: float) -> None:
+    """Wait up to ``patience`` seconds for the broker to accept connections, then fail with one line.
+
+    A broker that restarts while the ingest restarts is normal; a broker that stays away
+    (wrong address, not installed) must not leave a worker silently retrying forever.
+    """
     import socket
+    import time
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not parts.hostname:
         raise UserError(f"mqtt.url {url!r} must look like mqtt://host:port or mqtts://host:port")
     port = parts.port or (8883 if parts.scheme in ("mqtts", "ssl") else 1883)
-    try:
-        socket.create_connection((parts.hostname, port), timeout).close()
-    except OSError as exc:
-        raise UserError(f"cannot reach the MQTT broker at {parts.hostname}:{port}: {exc.strerror or exc}") from None
+    deadline = time.monotonic() + patience
+    delay = 0.25
+    while True:
+        try:
+            socket.create_connection((parts.hostname, port), 5).close()
+            return
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if time.monotonic() + delay > deadline:
+                raise UserError(f"cannot reach the MQTT broker at {parts.hostname}:{port}: {reason}") from None
+            logging.getLogger("shopfloor.ingest").warning(
+                "waiting for the MQTT broker at %s:%d: %s", parts.hostname, port, reason)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 # --- edge --------------------------------------------------------------------------------

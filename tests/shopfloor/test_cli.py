@@ -82,7 +82,7 @@ def test_db_init_creates_admin_then_user_create(tmp_path):
 
 def test_ingest_needs_a_migrated_database_and_a_reachable_broker(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/c.db", "SHOPFLOOR_DATA_DIR": str(tmp_path),
-           "SHOPFLOOR_MQTT_URL": "mqtt://127.0.0.1:1"}
+           "SHOPFLOOR_MQTT_URL": "mqtt://127.0.0.1:1", "SHOPFLOOR_MQTT_CONNECT_PATIENCE": "1"}
     assert "run `shopfloor db migrate` first" in one_line_error(shopfloor("central", "ingest", env=env, cwd=tmp_path))
     assert shopfloor("db", "migrate", env=env, cwd=tmp_path).returncode == 0
     err = one_line_error(shopfloor("central", "ingest", env=env, cwd=tmp_path))

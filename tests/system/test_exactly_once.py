@@ -8,6 +8,7 @@ import os
 import queue
 import threading
 import time
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -115,15 +116,8 @@ def test_edge_killed_right_after_an_ok_loses_nothing_and_applies_nothing_twice(t
         ingest.stop()
 
 
-ACL = """
-user central
-topic readwrite shopfloor/#
-topic readwrite $share/#
-pattern write shopfloor/v1/+/%u/events
-pattern write shopfloor/v1/+/%u/status
-pattern read shopfloor/v1/+/%u/ack
-pattern read shopfloor/v1/+/%u/config
-"""
+# The ACL shipped for production, so what the plant runs is what this test checks.
+ACL = (Path(__file__).resolve().parents[2] / "systemd" / "mosquitto-shopfloor.acl").read_text()
 
 
 def test_a_station_publishing_as_another_is_rejected(tmp_path, db_url, plant, mosquitto_factory):
