@@ -26,7 +26,6 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 import peewee as pw
@@ -38,6 +37,7 @@ from central.db import database
 from central.recorder import record_raw
 from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
                            parse_topic, raw_id, topic)
+from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.ingest")
 
@@ -74,11 +74,8 @@ class Ingest:
 
     def __init__(self, settings, *, client_id: str | None = None):
         self.settings = settings
-        parts = urlsplit(settings["mqtt.url"])
-        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-            raise IngestError(f"mqtt.url {settings['mqtt.url']!r} must look like mqtt://host:1883")
-        self.host = parts.hostname
-        self.port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
+        address = parse_broker_url(settings["mqtt.url"])
+        self.host, self.port = address.host, address.port
         protocol = str(settings["mqtt.protocol"]).strip()
         if protocol not in ("5", "3.1.1"):
             raise IngestError(f"mqtt.protocol must be 5 or 3.1.1, got {protocol!r}")
@@ -105,7 +102,7 @@ class Ingest:
                                  clean_session=True)
         if settings["mqtt.username"]:
             client.username_pw_set(settings["mqtt.username"], settings["mqtt.password"] or None)
-        if parts.scheme == "mqtts":
+        if address.tls:
             client.tls_set(ca_certs=settings["mqtt.tls_ca"] or None)
         client.reconnect_delay_set(1, 30)
         client.max_inflight_messages_set(100)

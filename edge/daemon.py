@@ -23,6 +23,7 @@ from edge.cache import StationConfig, load_config, save_config
 from edge.contract import make_event
 from edge.interpret import Patterns, interpret
 from edge.link import Link, LinkError
+from shopfloor.broker import BrokerError
 from edge.machine import Context, Feedback, State, step
 from edge.notify import notify, watchdog_interval
 from edge.outbox import Outbox, PrintJob
@@ -238,7 +239,7 @@ def run_daemon(settings) -> None:
         signal.signal(sig, lambda *_: stop.set())
     try:
         station = Station(settings)
-    except (ScannerError, PrinterError, LinkError) as exc:
+    except (ScannerError, PrinterError, LinkError, BrokerError) as exc:
         raise SettingsError(str(exc)) from None
     station.run(stop)
     log.info("station stopped; %d events wait in the outbox", station.final_depth)

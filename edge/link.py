@@ -15,40 +15,18 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 
 from edge.contract import decode_ack, topic
 from edge.outbox import Outbox
+from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.edge.link")
 
 
 class LinkError(ValueError):
     """A broker URL or TLS option that cannot work; the message says why."""
-
-
-@dataclass(frozen=True)
-class BrokerAddress:
-    """Where the broker is and whether to use TLS."""
-
-    host: str
-    port: int
-    tls: bool
-
-
-def parse_broker_url(url: str) -> BrokerAddress:
-    """``mqtt://host:port`` or ``mqtts://host:port`` (ports default to 1883 / 8883)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-        raise LinkError(f"mqtt.url {url!r} must look like mqtt://host:1883 or mqtts://host:8883")
-    tls = parts.scheme == "mqtts"
-    try:
-        port = parts.port or (8883 if tls else 1883)
-    except ValueError:
-        raise LinkError(f"mqtt.url {url!r} has a bad port") from None
-    return BrokerAddress(parts.hostname, port, tls)
 
 
 @dataclass

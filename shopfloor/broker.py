@@ -5,12 +5,36 @@ import asyncio
 import logging
 import socket
 import threading
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 log = logging.getLogger("shopfloor.broker")
 
 
 class BrokerError(Exception):
     """The embedded broker could not start; the message says why."""
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    """Where a broker is and whether to use TLS."""
+
+    host: str
+    port: int
+    tls: bool
+
+
+def parse_broker_url(url: str) -> BrokerAddress:
+    """``mqtt://host:port`` or ``mqtts://host:port`` (ports default to 1883 / 8883)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+        raise BrokerError(f"mqtt.url {url!r} must look like mqtt://host:1883 or mqtts://host:8883")
+    tls = parts.scheme == "mqtts"
+    try:
+        port = parts.port or (8883 if tls else 1883)
+    except ValueError:
+        raise BrokerError(f"mqtt.url {url!r} has a bad port") from None
+    return BrokerAddress(parts.hostname, port, tls)
 
 
 def check_port_free(host: str, port: int) -> None:

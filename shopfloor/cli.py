@@ -30,10 +30,11 @@ def _user_errors():
     """Exception types whose message is fit for the user as it is."""
     from central.db import DatabaseError
     from central.errors import ShopfloorError
+    from central.ingest import IngestError
     from edge.contract import ContractError
     from shopfloor.broker import BrokerError
 
-    return (SettingsError, DatabaseError, ShopfloorError, ContractError, BrokerError)
+    return (SettingsError, DatabaseError, ShopfloorError, ContractError, BrokerError, IngestError)
 
 
 class Group(click.Group):
@@ -139,24 +140,22 @@ def probe_broker(url: str, patience: float) -> None:
     """
     import socket
     import time
-    from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not parts.hostname:
-        raise UserError(f"mqtt.url {url!r} must look like mqtt://host:port or mqtts://host:port")
-    port = parts.port or (8883 if parts.scheme in ("mqtts", "ssl") else 1883)
+    from shopfloor.broker import parse_broker_url
+
+    address = parse_broker_url(url)
+    host, port = address.host, address.port
     deadline = time.monotonic() + patience
     delay = 0.25
     while True:
         try:
-            socket.create_connection((parts.hostname, port), 5).close()
+            socket.create_connection((host, port), 5).close()
             return
         except OSError as exc:
             reason = exc.strerror or str(exc)
             if time.monotonic() + delay > deadline:
-                raise UserError(f"cannot reach the MQTT broker at {parts.hostname}:{port}: {reason}") from None
-            logging.getLogger("shopfloor.ingest").warning(
-                "waiting for the MQTT broker at %s:%d: %s", parts.hostname, port, reason)
+                raise UserError(f"cannot reach the MQTT broker at {host}:{port}: {reason}") from None
+            logging.getLogger("shopfloor.ingest").warning("waiting for the MQTT broker at %s:%d: %s", host, port, reason)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
 

@@ -88,4 +88,4 @@ def test_ingest_needs_a_migrated_database_and_a_reachable_broker(tmp_path):
     err = one_line_error(shopfloor("central", "ingest", env=env, cwd=tmp_path))
     assert "cannot reach the MQTT broker at 127.0.0.1:1" in err
     env["SHOPFLOOR_MQTT_URL"] = "http://broker"
-    assert "must look like mqtt://host:port" in one_line_error(shopfloor("central", "ingest", env=env, cwd=tmp_path))
+    assert "must look like mqtt://host:1883" in one_line_error(shopfloor("central", "ingest", env=env, cwd=tmp_path))
