@@ -8,15 +8,9 @@ from central.flags import raise_flag
 from central.models import Flag, Station
 from central.recorder import record_raw
 
+from tests.browser.helpers import sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, server, user):
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", user[0])
-    page.fill("input[name=password]", user[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
 
 
 def test_supervisor_closes_a_flag_on_a_phone(phone, live_server, admin_user):

@@ -1,36 +1,14 @@
 """A supervisor on a phone sets which skills (and levels) machines and work centres require."""
 import pytest
 
-from central.auth import create_user
 from central.db import database
 from central.models import Machine, WorkCentre
 from central.operators import create_skill
 from central.requirements import machine_requirements, work_centre_requirements
 
+from tests.browser.helpers import assert_no_sideways_scroll, sign_in
+
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-@pytest.fixture
-def supervisor(app):
-    """A supervisor login: (username, password)."""
-    with database.connection_context():
-        create_user("sue", "supervisor pw", "supervisor", "Sue")
-    return "sue", "supervisor pw"
-
-
-def sign_in(page, server, user):
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", user[0])
-    page.fill("input[name=password]", user[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, f"{page.url} scrolls sideways"
-
 
 def requirement_row(page, n):
     """Requirement row ``n`` (from 0) of the form."""

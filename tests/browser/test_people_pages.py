@@ -4,42 +4,15 @@ from datetime import timedelta
 import pytest
 
 from central import production, recipes
-from central.auth import create_user
 from central.catalog import create_item
 from central.certification import issue_certification
 from central.db import database
 from central.models import Certification, Flag, Operator, StageAssignment, WorkCentre, utcnow
 from central.operators import create_operator, create_skill
 
+from tests.browser.helpers import assert_no_sideways_scroll, nav, sign_in
+
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-@pytest.fixture
-def supervisor(app):
-    """A supervisor login: (username, password)."""
-    with database.connection_context():
-        create_user("sue", "supervisor pw", "supervisor", "Sue")
-    return "sue", "supervisor pw"
-
-
-def sign_in(page, server, user):
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", user[0])
-    page.fill("input[name=password]", user[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
-
-
-def nav(page, text):
-    """Follow a link of the header's navigation, as a thumb on a phone would."""
-    page.locator("header nav").get_by_role("link", name=text, exact=True).click()
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, f"{page.url} scrolls sideways"
-
 
 def field_errors(page, name):
     """The error lines shown under the form field ``name``."""

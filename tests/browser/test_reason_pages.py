@@ -5,40 +5,14 @@ import uuid
 
 import pytest
 
-from central.auth import create_user
 from central.db import database
 from central.models import ReasonCode, Station, WorkCentre
 from central.reasons import create_reason_code
 from central.recorder import record_raw
 
+from tests.browser.helpers import assert_no_sideways_scroll, nav, sign_in
+
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 390
-
-
-@pytest.fixture
-def supervisor(app):
-    """A supervisor login: (username, password)."""
-    with database.connection_context():
-        create_user("sue", "supervisor pw", "supervisor", "Sue")
-    return "sue", "supervisor pw"
-
-
-def sign_in(page, server, user):
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", user[0])
-    page.fill("input[name=password]", user[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
-
-
-def nav(page, text):
-    page.locator("header nav").get_by_role("link", name=text, exact=True).click()
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, f"{page.url} scrolls sideways"
-
 
 def test_reason_code_catalogue_create_and_deactivate(phone, live_server, supervisor):
     sign_in(phone, live_server, supervisor)

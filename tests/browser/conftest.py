@@ -1,0 +1,13 @@
+"""Fixtures of the page tests."""
+import pytest
+
+from central.auth import create_user
+from central.db import database
+
+
+@pytest.fixture
+def supervisor(app):
+    """A supervisor login: (username, password)."""
+    with database.connection_context():
+        create_user("sue", "supervisor pw", "supervisor", "Sue")
+    return "sue", "supervisor pw"
