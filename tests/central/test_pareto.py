@@ -1,34 +1,16 @@
 """The reason Pareto: counts, quantities and minutes per code, filtered, as JSON and CSV."""
-import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from central.analysis import ParetoFilter, pareto_csv, pareto_filter, reason_pareto
-from central.catalog import create_item, create_location
-from central.production import create_work_order
-from central.recipes import create_recipe
 from central.db import database
 from central.errors import ValidationError
 from central.models import Station, WorkCentre
 from central.reasons import create_reason_code
 from central.recorder import record_raw
-
-
-def event(type_, seq, at, station="S01", operator="OP-1", **data):
-    return {"id": str(uuid.uuid4()), "type": type_, "site": "plant1", "station": station, "seq": seq,
-            "at": at, "operator": operator, "data": data}
-
-
-def make_work_orders(work_centre: str) -> None:
-    """Released work orders WO-1 (makes FG-1) and WO-2 (makes FG-2), each with stage 10 of 30 min at ``work_centre``."""
-    create_location({"code": "FG", "role": "finished"})
-    for n in ("1", "2"):
-        create_item({"code": f"FG-{n}", "unit": "pcs"})
-        create_recipe({"code": f"R-{n}", "item": f"FG-{n}", "outputs": [{"item": f"FG-{n}", "kind": "main", "cost_share": "100"}],
-                       "stages": [{"seq": 10, "work_centre": work_centre, "standard_minutes": "30"}]})
-        create_work_order({"number": f"WO-{n}", "recipe": f"R-{n}", "planned_qty": "100", "status": "released"})
+from tests.central.factories import event, make_work_orders
 
 
 def load_floor():

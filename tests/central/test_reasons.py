@@ -1,32 +1,13 @@
 """Reason codes: the catalogue, required reasons, deactivated codes and pause/downtime minutes."""
-import uuid
 from decimal import Decimal
 
 import pytest
 
-from central.catalog import create_item, create_location
-from central.production import create_work_order
-from central.recipes import create_recipe
 from central.errors import Conflict, ValidationError
 from central.models import Flag, ReasonEvent, Station, WorkCentre
 from central.reasons import active_reason_codes, create_reason_code, list_reason_codes, update_reason_code
 from central.recorder import record_raw
-
-
-def event(type_, seq, at, operator="OP-1", **data):
-    """A raw wire event from station S01."""
-    return {"id": str(uuid.uuid4()), "type": type_, "site": "plant1", "station": "S01", "seq": seq,
-            "at": at, "operator": operator, "data": data}
-
-
-def make_work_orders(work_centre: str) -> None:
-    """Released work orders WO-1 (makes FG-1) and WO-2 (makes FG-2), each with stage 10 of 30 min at ``work_centre``."""
-    create_location({"code": "FG", "role": "finished"})
-    for n in ("1", "2"):
-        create_item({"code": f"FG-{n}", "unit": "pcs"})
-        create_recipe({"code": f"R-{n}", "item": f"FG-{n}", "outputs": [{"item": f"FG-{n}", "kind": "main", "cost_share": "100"}],
-                       "stages": [{"seq": 10, "work_centre": work_centre, "standard_minutes": "30"}]})
-        create_work_order({"number": f"WO-{n}", "recipe": f"R-{n}", "planned_qty": "100", "status": "released"})
+from tests.central.factories import event, make_work_orders
 
 
 @pytest.fixture
