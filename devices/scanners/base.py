@@ -1,6 +1,9 @@
 """What every scanner driver shares: the Scanner interface and its error."""
 from __future__ import annotations
 
+import time
+from typing import Callable
+
 from devices.scanners.framing import Framer, Scan
 
 
@@ -32,3 +35,12 @@ class Scanner:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url}>"
+
+
+def wait_or_reopen(next_try: float, timeout: float, reopen: Callable[[], object]) -> None:
+    """While a device is away: sleep towards its next try (at most ``timeout``), or try to open it now."""
+    wait = next_try - time.monotonic()
+    if wait > 0:
+        time.sleep(min(wait, timeout))
+    else:
+        reopen()

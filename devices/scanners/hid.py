@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from devices.scanners.base import Scanner, ScannerError
+from devices.scanners.base import Scanner, ScannerError, wait_or_reopen
 from devices.scanners.framing import Framer, Scan
 from devices.scanners.keymap import LAYOUTS, Decoder
 
@@ -77,11 +77,7 @@ class HidScanner(Scanner):
     def read(self, timeout: float = 0.2) -> list[Scan]:
         """Scans typed within ``timeout``; an unplugged device is reopened when it comes back."""
         if self.device is None:
-            wait = self._next_try - time.monotonic()
-            if wait > 0:
-                time.sleep(min(wait, timeout))
-            else:
-                self._open()
+            wait_or_reopen(self._next_try, timeout, self._open)
             return []
         try:
             ready, _, _ = select.select([self.device.fd], [], [], timeout)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import serial
 
-from devices.scanners.base import Scanner, ScannerError
+from devices.scanners.base import Scanner, ScannerError, wait_or_reopen
 from devices.scanners.framing import Framer, Scan
 
 _PARAMS = {"baudrate": int, "eol": str, "gs": str, "reopen": float, "idle": float, "max_length": int}
@@ -69,11 +69,7 @@ class SerialScanner(Scanner):
     def read(self, timeout: float = 0.2) -> list[Scan]:
         """Scans that arrived; a vanished device is closed and retried every ``reopen`` seconds."""
         if self.port is None:
-            wait = self._next_try - time.monotonic()
-            if wait > 0:
-                time.sleep(min(wait, timeout))
-                return []
-            self._open()
+            wait_or_reopen(self._next_try, timeout, self._open)
             return []
         try:
             self.port.timeout = min(timeout, self.options["idle"]) if self.framer.partial else timeout
