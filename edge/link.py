@@ -57,6 +57,7 @@ class Link:
         self.t_config = topic(site, station, "config")
         self.t_status = topic(site, station, "status")
         self.online = False
+        self._unreachable_said = False  # the "cannot reach the broker" line is logged once per outage
         self.sent_messages = 0
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -82,6 +83,7 @@ class Link:
         client.max_inflight_messages_set(max(20, window * 2))
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_message = self._on_message
         self.client = client
 
@@ -126,10 +128,18 @@ class Link:
             self._flights.clear()
             self._cursor = 0
         self.online = True
+        self._unreachable_said = False
         log.info("connected to %s:%d", self.address.host, self.address.port)
         if self.on_state:
             self.on_state(True)
         self._wake.set()
+
+    def _on_connect_fail(self, client, userdata):
+        # Said once per outage, not on every retry: the station works offline meanwhile.
+        if not self._unreachable_said and not self._stop.is_set():
+            log.warning("cannot reach the broker at %s:%d; working offline, events wait in the outbox",
+                        self.address.host, self.address.port)
+            self._unreachable_said = True
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties=None):
         if self.online and not self._stop.is_set():
