@@ -14,6 +14,7 @@ from central.errors import Conflict, Forbidden, NotFound, ValidationError
 from central.flags import raise_flag
 from central.models import Operator, Skill, StageAssignment, WorkOrder, WorkOrderStage, utcnow
 from central.operators import check_code, check_text, get_operator
+from central.production import get_work_order
 from central.requirements import Requirement, work_centre_requirements
 
 OVERRIDE_ROLES = ("admin", "supervisor")
@@ -29,9 +30,7 @@ class Assigner:
 
 def get_stage(number: str, seq) -> WorkOrderStage:
     """The stage ``seq`` of work order ``number``; NotFound naming the part that is wrong."""
-    wo = WorkOrder.get_or_none(WorkOrder.number == number)
-    if wo is None:
-        raise NotFound("work_order", f"no work order {number!r}")
+    wo = get_work_order(number)
     try:
         seq = int(seq)
     except (TypeError, ValueError):

@@ -5,6 +5,7 @@ import re
 
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
+from central.lookup import by_code
 from central.models import Batch, Item, Location
 from central.models.stock import COSTING_METHODS, LOCATION_ROLES
 from central.quantities import parse_decimal
@@ -21,18 +22,12 @@ def check_code(field: str, value) -> str:
 
 def get_item(code: str, field: str = "item") -> Item:
     """The item with this code, or NotFound naming ``field``."""
-    item = Item.get_or_none(Item.code == code)
-    if item is None:
-        raise NotFound(field, f"no item {code!r}")
-    return item
+    return by_code(Item.code, code, field, "item")
 
 
 def get_location(code: str, field: str = "location") -> Location:
     """The location with this code, or NotFound naming ``field``."""
-    location = Location.get_or_none(Location.code == code)
-    if location is None:
-        raise NotFound(field, f"no location {code!r}")
-    return location
+    return by_code(Location.code, code, field, "location")
 
 
 def get_batch(code: str, field: str = "batch") -> Batch:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from central.db import database
-from central.errors import Conflict, NotFound, ValidationError
+from central.errors import Conflict, ValidationError
+from central.lookup import by_code
 from central.models import Operator, Skill
 from edge.contract import code as _code_kind
 
@@ -72,18 +73,12 @@ def check_level(field: str, value) -> int:
 
 def get_operator(badge: str) -> Operator:
     """The operator with this badge; NotFound naming the badge otherwise."""
-    operator = Operator.get_or_none(Operator.badge == badge)
-    if operator is None:
-        raise NotFound("badge", f"no operator with badge {badge!r}")
-    return operator
+    return by_code(Operator.badge, badge, "badge", "operator with badge")
 
 
 def get_skill(code: str) -> Skill:
     """The skill with this code; NotFound naming the code otherwise."""
-    skill = Skill.get_or_none(Skill.code == code)
-    if skill is None:
-        raise NotFound("skill", f"no skill {code!r}")
-    return skill
+    return by_code(Skill.code, code, "skill", "skill")
 
 
 def create_operator(badge, name="", active=True) -> Operator:

@@ -17,6 +17,7 @@ from central.catalog import check_code, default_location, get_item, get_location
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor, Pick, check_unit, ensure_batch, receive_into, take_out
+from central.lookup import by_code
 from central.models import (Batch, Item, RecipeInput, RecipeOutput, RecipeStage, StockMove, WorkOrder,
                             WorkOrderOutput, WorkOrderStage)
 from central.models.production import OUTPUT_KINDS, WORK_ORDER_STATUSES
@@ -36,10 +37,7 @@ CLOSED = ("done", "cancelled")
 
 def get_work_order(number: str, field: str = "work_order") -> WorkOrder:
     """The work order with this number, or NotFound naming ``field``."""
-    wo = WorkOrder.get_or_none(WorkOrder.number == number)
-    if wo is None:
-        raise NotFound(field, f"no work order {number!r}")
-    return wo
+    return by_code(WorkOrder.number, number, field, "work order")
 
 
 def create_work_order(data: dict) -> WorkOrder:

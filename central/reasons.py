@@ -15,6 +15,7 @@ from peewee import Case
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.flags import raise_flag
+from central.lookup import by_code
 from central.models import Item, ReasonCode, ReasonEvent, Recipe, Station, StopMark, WorkOrder
 from central.models.reference import REASON_CATEGORIES
 from central.operators import check_bool, check_code, check_text
@@ -40,10 +41,7 @@ def check_category(value) -> str:
 
 def get_reason_code(code: str) -> ReasonCode:
     """The reason code; NotFound otherwise."""
-    row = ReasonCode.get_or_none(ReasonCode.code == code)
-    if row is None:
-        raise NotFound("code", f"no reason code {code!r}")
-    return row
+    return by_code(ReasonCode.code, code, "code", "reason code")
 
 
 def create_reason_code(code, category, description="", active=True) -> ReasonCode:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from central.catalog import check_code, get_item
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
+from central.lookup import by_code
 from central.models import Recipe, RecipeInput, RecipeOutput, RecipeStage, Skill, WorkCentre
 from central.models.production import INPUT_MODES, OUTPUT_KINDS
 from central.quantities import ZERO, parse_decimal
@@ -13,10 +14,7 @@ from central.quantities import ZERO, parse_decimal
 
 def get_recipe(code: str, field: str = "recipe") -> Recipe:
     """The recipe with this code, or NotFound naming ``field``."""
-    recipe = Recipe.get_or_none(Recipe.code == code)
-    if recipe is None:
-        raise NotFound(field, f"no recipe {code!r}")
-    return recipe
+    return by_code(Recipe.code, code, field, "recipe")
 
 
 def _list(data: dict, name: str, required: bool) -> list[dict]:

@@ -7,6 +7,7 @@ import peewee as pw
 
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
+from central.lookup import by_code
 from central.models import Machine, MachineSkill, Skill, WorkCentre, WorkCentreSkill
 from central.operators import check_bool, check_code, check_level, check_text
 
@@ -27,18 +28,12 @@ class Requirement:
 
 def get_work_centre(code: str) -> WorkCentre:
     """The work centre with this code; NotFound otherwise."""
-    centre = WorkCentre.get_or_none(WorkCentre.code == code)
-    if centre is None:
-        raise NotFound("work_centre", f"no work centre {code!r}")
-    return centre
+    return by_code(WorkCentre.code, code, "work_centre", "work centre")
 
 
 def get_machine(code: str) -> Machine:
     """The machine with this code; NotFound otherwise."""
-    machine = Machine.get_or_none(Machine.code == code)
-    if machine is None:
-        raise NotFound("machine", f"no machine {code!r}")
-    return machine
+    return by_code(Machine.code, code, "machine", "machine")
 
 
 def _skill_rows(field: str, skills) -> list[tuple[Skill, int]]:

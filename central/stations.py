@@ -5,6 +5,7 @@ from central.db import database
 from central.errors import NotFound, ValidationError
 from central.models import Station, WorkCentre
 from central.models.stations import STATION_KINDS
+from central.requirements import get_work_centre
 from edge.contract import code as check_code
 
 
@@ -16,12 +17,7 @@ def _code(field: str, value) -> str:
 
 
 def _work_centre(value) -> WorkCentre | None:
-    if value in (None, ""):
-        return None
-    centre = WorkCentre.get_or_none(WorkCentre.code == value)
-    if centre is None:
-        raise NotFound("work_centre", f"no work centre {value!r}")
-    return centre
+    return get_work_centre(value) if value not in (None, "") else None
 
 
 def register_station(code: str, site: str, *, name: str = "", kind: str = "production",
