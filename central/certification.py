@@ -135,26 +135,22 @@ def station_requirements(station: Station, machines: list[str] = ()) -> list[Req
     return work_centre_requirements(station.work_centre_id) + machine_requirements(list(machines))
 
 
-def station_operator_rules(station: Station, today: date | None = None) -> list[dict]:
-    """What a station needs to refuse sign-ins offline: every active operator with their certifications.
+def station_operators() -> list[dict]:
+    """What a station needs to refuse sign-ins offline: every active operator, by badge, with their certifications.
 
-    Each entry: ``badge``, ``name``, ``certifications`` (``skill``, ``level``, ``issued``,
-    ``expires`` — those not yet expired on ``today``) and ``required_skills`` (``skill``,
-    ``min_level``, ``source``) of the station's work centre. See docs/certifications.md.
+    Each entry: ``badge``, ``name`` and ``certifications`` (``skill``, ``level``, ``issued``,
+    ``expires``), expired ones included so the station can say when a certificate ran out.
+    See docs/certifications.md.
     """
-    today = today or utcnow().date()
-    required = [r.to_dict() for r in work_centre_requirements(station.work_centre_id)]
     operators = list(Operator.select(Operator.id, Operator.badge, Operator.name)
                      .where(Operator.active == True).order_by(Operator.badge))  # noqa: E712
     certs: dict[int, list[dict]] = {}
     rows = (Certification.select(Certification.operator, Skill.code, Certification.level, Certification.issued,
                                  Certification.expires)
             .join(Skill).switch(Certification).join(Operator)
-            .where(Operator.active == True, Certification.expires.is_null() | (Certification.expires >= today))  # noqa: E712
-            .order_by(Skill.code, Certification.issued).tuples())
+            .where(Operator.active == True).order_by(Skill.code, Certification.issued).tuples())  # noqa: E712
     for operator_id, skill, level, issued, expires in rows:
         certs.setdefault(operator_id, []).append({
             "skill": skill, "level": level, "issued": issued.isoformat(),
             "expires": expires.isoformat() if expires else None})
-    return [{"badge": op.badge, "name": op.name, "certifications": certs.get(op.id, []),
-             "required_skills": required} for op in operators]
+    return [{"badge": op.badge, "name": op.name, "certifications": certs.get(op.id, [])} for op in operators]

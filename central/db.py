@@ -60,3 +60,41 @@ def check_connection() -> None:
     finally:
         if not database.is_closed():
             database.close()
+
+
+_MAX_PARAMS = 900  # bound parameters per statement: under SQLite's historical limit of 999
+
+
+def insert_rows(model, field_names: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT ``rows`` (Python values in ``field_names`` order) into ``model``'s table, many per statement.
+
+    The SQL text of a chunk is built once from the field list and the values go through each
+    field's ``db_value``: for hundreds of rows this is several times faster than peewee's
+    ``insert_many``, which builds an expression node for every value. The rows must be valid
+    as they are; nothing else (defaults, signals) is applied.
+    """
+    if not rows:
+        return
+    fields = [model._meta.fields[name] for name in field_names]
+    converters = [_converter(f) for f in fields]
+    quote = database.quote  # the pair of identifier quotes of this database, e.g. '""'
+    head = (f"INSERT INTO {model._meta.table_name.join(quote)} "
+            f"({', '.join(f.column_name.join(quote) for f in fields)}) VALUES ")
+    one = "(" + ", ".join([database.param] * len(fields)) + ")"
+    per_statement = max(1, _MAX_PARAMS // len(fields))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        params = [convert(value) for row in chunk for convert, value in zip(converters, row)]
+        database.execute_sql(head + ", ".join([one] * len(chunk)), params)
+
+
+def _converter(field):
+    """``field.db_value``, short-cut for canonical UUID text (which UUIDField stores as 32 hex digits)."""
+    target = getattr(field, "rel_field", None) or field
+    if not isinstance(target, pw.UUIDField):
+        return field.db_value
+    slow = field.db_value
+
+    def uuid_value(value):
+        return value.replace("-", "").lower() if isinstance(value, str) and len(value) == 36 else slow(value)
+    return uuid_value

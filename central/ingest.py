@@ -35,6 +35,7 @@ from paho.mqtt.packettypes import PacketTypes
 
 from central.db import database
 from central.recorder import record_raw
+from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digest, encode_config
 from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
                            parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
@@ -224,13 +225,13 @@ class Ingest:
         acks: dict[tuple[str, str], tuple[list, list]] = {(m.site, m.station): ([], []) for m in messages}
         for m in messages:
             acks[(m.site, m.station)][1].extend(m.rejected)
-        applied_before = self.stats.events_applied
+        applied_types: set[str] = set()
         while True:
             try:
                 with database.atomic():
                     for key, raws in by_station.items():
                         if raws:
-                            self._record(key, raws, acks[key])
+                            applied_types |= self._record(key, raws, acks[key])
                 break
             except (pw.OperationalError, pw.InterfaceError) as exc:
                 # The database is away: no ack at all; stations send again. Keep trying.
@@ -246,13 +247,14 @@ class Ingest:
                     pass
                 database.connect(reuse_if_open=True)
         self.stats.transactions += 1
-        if self.stats.events_applied != applied_before:
+        if applied_types & CHANGED_BY_EVENTS:
             self._dirty = True  # only now, after the commit, can a rebuild see what changed
         for (site, station), (accepted, rejected) in acks.items():
             if accepted or rejected:
                 self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
 
-    def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> None:
+    def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> set[str]:
+        """Apply one station's events in a savepoint and note the answers; returns the types applied."""
         site, station = key
         try:
             with database.atomic():
@@ -264,7 +266,7 @@ class Ingest:
             ack[1].extend({"id": raw_id(r), "error": f"central could not apply it: {type(exc).__name__}: {exc}"}
                           for r in raws)
             self.stats.events_rejected += len(raws)
-            return
+            return set()
         ack[0].extend(outcome.accepted)
         ack[1].extend(outcome.rejected)
         self.stats.events_accepted += len(outcome.accepted)
@@ -272,6 +274,7 @@ class Ingest:
         self.stats.events_applied += outcome.applied
         for r in outcome.rejected:
             log.warning("rejected event %s from %s/%s: %s", r["id"], site, station, r["error"])
+        return outcome.applied_types
 
     # --- station configs (own thread, own connection) -------------------------------------------
 
@@ -295,7 +298,6 @@ class Ingest:
 
     def publish_configs(self) -> int:
         """Publish (retained) the config of every station whose config changed; returns how many."""
-        from central.stationconfig import all_configs, digest, encode_config
 
         if self._republish:
             self._republish = False

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from peewee import Case
 
-from central.db import database
+from central.db import database, insert_rows
 from central.errors import Conflict, NotFound, ValidationError
 from central.flags import raise_flag
 from central.lookup import by_code
@@ -160,16 +160,14 @@ def record_stop_marks(events: list[Event]) -> None:
     before its earliest new one to the mark after its latest, and the minutes that change are
     written with one UPDATE per chunk.
     """
-    rows = [{"event": e.id, "scope": stop_scope(e), "kind": STOPS[e.type], "at": _naive(e.at), "seq": e.seq}
-            for e in events if e.type in STOPS]
+    rows = [(e.id, stop_scope(e), STOPS[e.type], _naive(e.at), e.seq) for e in events if e.type in STOPS]
     if not rows:
         return
-    for start in range(0, len(rows), _CHUNK):
-        StopMark.insert_many(rows[start:start + _CHUNK]).execute()
-    new = {r["event"] for r in rows}  # validated ids are canonical: str(uuid.UUID(...))
+    insert_rows(StopMark, ("event", "scope", "kind", "at", "seq"), rows)
+    new = {event_id for event_id, *_ in rows}  # validated ids are canonical: str(uuid.UUID(...))
     by_scope: dict[str, list[tuple[datetime, int]]] = {}
-    for r in rows:
-        by_scope.setdefault(r["scope"], []).append((r["at"], r["seq"]))
+    for _, scope, _, at, seq in rows:
+        by_scope.setdefault(scope, []).append((at, seq))
     minutes: dict[str, Decimal] = {}
     for scope, keys in by_scope.items():
         marks = _marks_around(scope, min(keys), max(keys))
@@ -179,7 +177,7 @@ def record_stop_marks(events: list[Event]) -> None:
     _set_minutes(minutes)
 
 
-_CHUNK = 150  # rows per statement, well under SQLite's 999 bound parameters
+_CHUNK = 150  # stops per UPDATE: 3 parameters each, well under SQLite's 999
 
 
 def _marks_around(scope: str, first: tuple[datetime, int], last: tuple[datetime, int]) -> list[tuple]:

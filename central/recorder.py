@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from central.db import database
+from central.db import database, insert_rows
 from central.errors import ShopfloorError
 from central.models import EventRecord, Station, utcnow
 from edge.contract import ContractError, Event, EVENT_TYPES, raw_id, validate_event
@@ -65,6 +65,7 @@ class Outcome:
     accepted: list[str] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     applied: int = 0  # accepted and new (not duplicates)
+    applied_types: set[str] = field(default_factory=set)  # the types of those
 
     def reject(self, event_id: str | None, error: str) -> None:
         """Note one rejection."""
@@ -137,7 +138,8 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
                 outcome.reject(event.id, errors[event.id])
             else:
                 outcome.accepted.append(event.id)
-        outcome.applied += len(fresh) - len(errors)
+        outcome.applied += len(applied)
+        outcome.applied_types.update(e.type for e in applied)
         top_seq = max((e.seq for e in ordered if e.id not in errors), default=0)
         Station.update(last_seen_at=utcnow(), last_seq=max(station.last_seq, top_seq)).where(
             Station.id == station.id).execute()
@@ -161,35 +163,31 @@ def _apply_one_by_one(events: list[Event]) -> dict[str, str]:
     return errors
 
 
-_CHUNK = 90  # rows per INSERT: 90 x 10 columns stays under SQLite's 999 bound parameters
+_RECORD_FIELDS = ("id", "type", "site", "station", "seq", "at", "operator", "payload", "received_at", "flagged")
 
 
 def _recorded_ids(ids: list[str]) -> set[str]:
-    """The ids among ``ids`` that are already in the event log."""
+    """The ids among ``ids`` (canonical UUID text, as validated) that are already in the event log.
+
+    Compared as 32 hex digits, the form SQLite stores and PostgreSQL accepts, so no id needs a
+    ``uuid.UUID`` object on the way in or out.
+    """
+    table = EventRecord._meta.table_name.join(database.quote)
+    column = EventRecord.id.column_name.join(database.quote)
+    hex_to_id = {i.replace("-", ""): i for i in ids}
+    keys = list(hex_to_id)
     found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        found.update(str(row_id) for (row_id,) in
-                     EventRecord.select(EventRecord.id).where(EventRecord.id.in_(chunk)).tuples())
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        cursor = database.execute_sql(
+            f"SELECT {column} FROM {table} WHERE {column} IN ({', '.join([database.param] * len(chunk))})", chunk)
+        found.update(hex_to_id[str(row_id).replace("-", "")] for (row_id,) in cursor.fetchall())
     return found
-
-
-_RECORD_FIELDS = ("id", "type", "site", "station", "seq", "at", "operator", "payload", "received_at", "flagged")
 
 
 def _insert_records(events: list[Event]) -> None:
     """Write the log rows of ``events`` with multi-row INSERTs (a statement per chunk, not per row)."""
-    if not events:
-        return
-    fields = [EventRecord._meta.fields[name] for name in _RECORD_FIELDS]
     received = utcnow()
-    rows = [[f.db_value(v) for f, v in zip(fields, (
-        e.id, e.type, e.site, e.station, e.seq, e.at.replace(tzinfo=None), e.operator,
-        json.dumps(e.to_wire(), separators=(",", ":")), received, False))] for e in events]
-    quote = database.quote  # the pair of identifier quotes of this database, e.g. '""'
-    head = (f"INSERT INTO {EventRecord._meta.table_name.join(quote)} "
-            f"({', '.join(f.column_name.join(quote) for f in fields)}) VALUES ")
-    one = "(" + ", ".join([database.param] * len(fields)) + ")"
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start:start + _CHUNK]
-        database.execute_sql(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+    insert_rows(EventRecord, _RECORD_FIELDS, [
+        (e.id, e.type, e.site, e.station, e.seq, e.at.replace(tzinfo=None), e.operator,
+         json.dumps(e.to_wire(), separators=(",", ":")), received, False) for e in events])

@@ -12,13 +12,21 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from central.models import (Batch, Certification, Item, Operator, ReasonCode, Recipe, RecipeInput,
-                            RecipeOutput, Skill, StockBalance, Station, WorkCentre, WorkCentreSkill,
-                            WorkOrder, WorkOrderStage)
+from central.certification import station_operators
+from central.models import (Batch, Item, ReasonCode, Recipe, RecipeInput, RecipeOutput, StockBalance, Station,
+                            WorkCentre, WorkOrder, WorkOrderStage)
+from central.requirements import work_centre_requirements
 
 OPEN_WORK_ORDER_STATUSES = ("released", "in_progress", "paused")
 MAX_BATCHES = 20_000
 LABEL_TEMPLATE = "batch"
+
+# Station events whose handlers change what a config carries: batches in stock and the status
+# of work orders. Only these make the ingest rebuild the configs at once; everything else a
+# config holds is edited by people and is picked up by the ingest's periodic rebuild.
+CHANGED_BY_EVENTS = frozenset({"goods.received", "material.issued", "output.reported", "scrap.reported",
+                               "stage.started", "stage.completed", "work_order.paused", "work_order.resumed",
+                               "work_order.completed"})
 
 
 def _d(value) -> str | None:
@@ -29,8 +37,12 @@ def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def build_config(station: Station) -> dict[str, Any]:
-    """The station config of one station, as a JSON-ready dict."""
+def build_config(station: Station, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The station config of one station, as a JSON-ready dict.
+
+    ``shared`` is what every station's config has in common (``shared_parts()``); pass it when
+    building many configs, so that part is read once and not once per station.
+    """
     centre = WorkCentre.get_or_none(WorkCentre.id == station.work_centre_id) if station.work_centre_id else None
     return {
         "version": 1,
@@ -39,34 +51,22 @@ def build_config(station: Station) -> dict[str, Any]:
         "name": station.name,
         "kind": station.kind,
         "work_centre": centre.code if centre else None,
-        "required_skills": _required_skills(centre),
-        "operators": _operators(),
+        "required_skills": [r.to_dict() for r in work_centre_requirements(station.work_centre_id)],
+        **(shared if shared is not None else shared_parts()),
+        "label_template": LABEL_TEMPLATE,
+    }
+
+
+def shared_parts() -> dict[str, Any]:
+    """The parts of a config that are the same at every station: people, reasons, items, orders, stock."""
+    return {
+        "operators": station_operators(),
         "reason_codes": [{"code": r.code, "category": r.category, "description": r.description}
                          for r in ReasonCode.select().where(ReasonCode.active == True).order_by(ReasonCode.code)],  # noqa: E712
         "items": _items(),
         "work_orders": _work_orders(),
         "batches": _batches(),
-        "label_template": LABEL_TEMPLATE,
     }
-
-
-def _required_skills(centre: WorkCentre | None) -> list[dict]:
-    if centre is None:
-        return []
-    rows = (WorkCentreSkill.select(WorkCentreSkill.min_level, Skill.code).join(Skill)
-            .where(WorkCentreSkill.work_centre == centre).order_by(Skill.code).tuples())
-    return [{"skill": skill, "min_level": level} for level, skill in rows]
-
-
-def _operators() -> list[dict]:
-    certs: dict[int, list[dict]] = {}
-    for operator_id, skill, level, issued, expires in (
-            Certification.select(Certification.operator, Skill.code, Certification.level, Certification.issued,
-                                 Certification.expires).join(Skill).tuples()):
-        certs.setdefault(operator_id, []).append(
-            {"skill": skill, "level": level, "issued": _date(issued), "expires": _date(expires)})
-    return [{"badge": o.badge, "name": o.name, "certifications": certs.get(o.id, [])}
-            for o in Operator.select().where(Operator.active == True).order_by(Operator.badge)]  # noqa: E712
 
 
 def _items() -> list[dict]:
@@ -123,4 +123,8 @@ def encode_config(config: dict) -> bytes:
 
 def all_configs() -> dict[tuple[str, str], dict]:
     """The config of every active station, keyed by (site, station)."""
-    return {(s.site, s.code): build_config(s) for s in Station.select().where(Station.active == True)}  # noqa: E712
+    stations = list(Station.select().where(Station.active == True))  # noqa: E712
+    if not stations:
+        return {}
+    shared = shared_parts()
+    return {(s.site, s.code): build_config(s, shared) for s in stations}

@@ -288,8 +288,9 @@ def _wire_value(value: Any) -> Any:
 
 def format_time(moment: datetime) -> str:
     """UTC ISO 8601 with milliseconds and ``Z``."""
-    moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.tzinfo is not timezone.utc:
+        moment = moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _envelope_field(raw: dict, name: str, kind: Callable[[Any], Any], required: bool = True) -> Any:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pytest
 
 from central.certification import (expiring_certifications, issue_certification, list_certifications,
-                                   missing_requirements, station_operator_rules, update_certification)
+                                   missing_requirements, station_operators, update_certification)
 from central.errors import Conflict, NotFound, ValidationError
 from central.models import Certification, Operator, Station, WorkCentre
 from central.operators import create_operator, create_skill, update_operator
@@ -131,21 +131,32 @@ def test_list_certifications_valid_on_a_day(plant):
     assert [c.issued for c in list_certifications(badge="OP-1", valid_on=date(2026, 2, 5))] == [date(2026, 2, 1)]
 
 
-def test_station_operator_rules_shape(plant):
+def test_station_operators_shape(plant):
     issue_certification("OP-1", "WELD", level=2, issued="2026-01-01", expires="2026-12-31")
-    issue_certification("OP-1", "FORK", issued="2025-01-01", expires="2025-12-31")  # expired: left out
+    issue_certification("OP-1", "FORK", issued="2025-01-01", expires="2025-12-31")  # expired: kept, the station says so
     create_operator("OP-3", "Gone", active=False)
-    rules = station_operator_rules(plant, today=date(2026, 6, 1))
-    assert rules == [
+    assert station_operators() == [
         {"badge": "OP-1", "name": "Ann",
-         "certifications": [{"skill": "WELD", "level": 2, "issued": "2026-01-01", "expires": "2026-12-31"}],
-         "required_skills": [{"skill": "WELD", "min_level": 2, "source": "work_centre:WC-WELD"}]},
-        {"badge": "OP-2", "name": "Bob", "certifications": [],
-         "required_skills": [{"skill": "WELD", "min_level": 2, "source": "work_centre:WC-WELD"}]},
+         "certifications": [{"skill": "FORK", "level": 1, "issued": "2025-01-01", "expires": "2025-12-31"},
+                            {"skill": "WELD", "level": 2, "issued": "2026-01-01", "expires": "2026-12-31"}]},
+        {"badge": "OP-2", "name": "Bob", "certifications": []},
     ]
 
 
+def test_station_config_carries_the_work_centre_requirements(plant):
+    from central.stationconfig import all_configs, build_config
+
+    config = build_config(plant)
+    assert config["required_skills"] == [{"skill": "WELD", "min_level": 2, "source": "work_centre:WC-WELD"}]
+    assert [o["badge"] for o in config["operators"]] == ["OP-1", "OP-2"]
+    assert all_configs()[(plant.site, plant.code)] == config
+
+
 def test_station_without_work_centre_requires_nothing(db):
+    from central.stationconfig import build_config
+
     create_operator("OP-1", "Ann")
     station = Station.create(code="S02", site="plant1")
-    assert station_operator_rules(station, today=date(2026, 1, 1))[0]["required_skills"] == []
+    config = build_config(station)
+    assert config["required_skills"] == []
+    assert config["operators"] == [{"badge": "OP-1", "name": "Ann", "certifications": []}]
