@@ -59,6 +59,7 @@ class Stats:
     events_accepted: int = 0
     events_rejected: int = 0
     transactions: int = 0
+    config_builds: int = 0
     configs_published: int = 0
 
 
@@ -314,6 +315,7 @@ class Ingest:
             except pw.PeeweeException:
                 pass
             return 0
+        self.stats.config_builds += 1
         count = 0
         for (site, station), config in configs.items():
             fingerprint = digest(config)

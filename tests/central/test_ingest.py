@@ -167,3 +167,28 @@ def test_the_ingest_honours_the_configured_delay_margin(db_url, tmp_path, mosqui
     worker = Ingest(settings).start()
     assert worker.connected.wait(10)
     assert run_stage(worker, "WO-2", 3) == ["WO-2/10"]
+
+
+def test_configs_are_rebuilt_after_events_that_change_them_only(db_url, tmp_path, mosquitto, station, plant):
+    database.close()
+    worker = Ingest(_settings(db_url, tmp_path, mosquitto)).start()
+    try:
+        assert worker.connected.wait(10)
+        peer = Peer(mosquitto)
+        first = json.loads(peer.configs.get(timeout=10))
+        assert first["batches"] == []
+        builds = worker.stats.config_builds
+        peer.publish(encode_events([_event(seq) for seq in range(1, 4)]))  # machine.up: nothing a config holds
+        assert len(peer.ack()["accepted"]) == 3
+        threading.Event().wait(2.5)  # more than the debounce: a rebuild would have run by now
+        assert worker.stats.config_builds == builds
+        received = make_event("goods.received", site="plant1", station="S01", seq=4, operator="OP-1",
+                              data={"item": "FLOUR", "batch": "GI-0001", "qty": "25"})
+        peer.publish(encode_events([received]))
+        assert peer.ack()["accepted"] == [received.id]
+        config = json.loads(peer.configs.get(timeout=10))  # the new batch reaches the station
+        assert [b["code"] for b in config["batches"]] == ["GI-0001"]
+        assert worker.stats.config_builds == builds + 1
+        peer.close()
+    finally:
+        worker.stop()
