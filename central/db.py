@@ -1,6 +1,7 @@
 """The database: one peewee proxy, bound to a real database by the app factory or the CLI."""
 from __future__ import annotations
 
+import io
 import os
 from urllib.parse import urlparse
 
@@ -66,26 +67,49 @@ _MAX_PARAMS = 900  # bound parameters per statement: under SQLite's historical l
 
 
 def insert_rows(model, field_names: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT ``rows`` (Python values in ``field_names`` order) into ``model``'s table, many per statement.
+    """INSERT ``rows`` (Python values in ``field_names`` order) into ``model``'s table in bulk.
 
-    The SQL text of a chunk is built once from the field list and the values go through each
-    field's ``db_value``: for hundreds of rows this is several times faster than peewee's
-    ``insert_many``, which builds an expression node for every value. The rows must be valid
-    as they are; nothing else (defaults, signals) is applied.
+    Values go through each field's ``db_value``. On PostgreSQL the rows are sent with one
+    ``COPY ... FROM STDIN``; elsewhere as multi-row INSERTs whose SQL text is built once per
+    chunk. For hundreds of rows either is several times faster than peewee's ``insert_many``,
+    which builds an expression node for every value. The rows must be valid as they are:
+    nothing else (defaults, signals) is applied.
     """
     if not rows:
         return
     fields = [model._meta.fields[name] for name in field_names]
     converters = [_converter(f) for f in fields]
     quote = database.quote  # the pair of identifier quotes of this database, e.g. '""'
-    head = (f"INSERT INTO {model._meta.table_name.join(quote)} "
-            f"({', '.join(f.column_name.join(quote) for f in fields)}) VALUES ")
+    table = model._meta.table_name.join(quote)
+    columns = ", ".join(f.column_name.join(quote) for f in fields)
+    if isinstance(database.obj, pw.PostgresqlDatabase):
+        _copy_rows(f"COPY {table} ({columns}) FROM STDIN", converters, rows)
+        return
+    head = f"INSERT INTO {table} ({columns}) VALUES "
     one = "(" + ", ".join([database.param] * len(fields)) + ")"
     per_statement = max(1, _MAX_PARAMS // len(fields))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start:start + per_statement]
         params = [convert(value) for row in chunk for convert, value in zip(converters, row)]
         database.execute_sql(head + ", ".join([one] * len(chunk)), params)
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = value if isinstance(value, str) else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _copy_rows(sql: str, converters: list, rows: list[tuple]) -> None:
+    lines = ["\t".join([_copy_text(convert(value)) for convert, value in zip(converters, row)]) for row in rows]
+    cursor = database.cursor()
+    cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
 
 
 def _converter(field):

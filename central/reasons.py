@@ -156,24 +156,26 @@ def record_stop_marks(events: list[Event]) -> None:
     """Note the stops and starts among ``events`` and settle the minutes of every stop they bound.
 
     A stop's minutes run to the next mark of its scope by (at, seq). Only a pair of neighbouring
-    marks with a new one in it can change, so each scope touched is read once, from the mark
-    before its earliest new one to the mark after its latest, and the minutes that change are
-    written with one UPDATE per chunk.
+    marks with a new one in it can change, so for each scope touched the marks already recorded
+    from the one before its earliest new mark to the one after its latest are read (before the
+    new ones are written, so only marks that were there come back), merged with the new marks,
+    and the minutes that change are written with one UPDATE per chunk.
     """
     rows = [(e.id, stop_scope(e), STOPS[e.type], _naive(e.at), e.seq) for e in events if e.type in STOPS]
     if not rows:
         return
-    insert_rows(StopMark, ("event", "scope", "kind", "at", "seq"), rows)
     new = {event_id for event_id, *_ in rows}  # validated ids are canonical: str(uuid.UUID(...))
-    by_scope: dict[str, list[tuple[datetime, int]]] = {}
-    for _, scope, _, at, seq in rows:
-        by_scope.setdefault(scope, []).append((at, seq))
+    by_scope: dict[str, list[tuple]] = {}
+    for event_id, scope, kind, at, seq in rows:
+        by_scope.setdefault(scope, []).append((event_id, kind, at, seq))
     minutes: dict[str, Decimal] = {}
-    for scope, keys in by_scope.items():
-        marks = _marks_around(scope, min(keys), max(keys))
+    for scope, added in by_scope.items():
+        keys = [(at, seq) for _, _, at, seq in added]
+        marks = sorted(_marks_around(scope, min(keys), max(keys)) + added, key=lambda m: (m[2], m[3]))
         for (a_id, a_kind, a_at, a_seq), (b_id, _, b_at, b_seq) in zip(marks, marks[1:]):
             if a_kind == "stop" and (a_id in new or b_id in new) and (a_at, a_seq) != (b_at, b_seq):
                 minutes[a_id] = _stop_minutes(a_at, b_at)
+    insert_rows(StopMark, ("event", "scope", "kind", "at", "seq"), rows)
     _set_minutes(minutes)
 
 

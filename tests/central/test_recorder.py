@@ -129,3 +129,26 @@ def test_a_large_batch_is_written_in_chunks(station):
     assert EventRecord.select().count() == 1200
     assert Station.get(Station.code == "S01").last_seq == 1200
     assert record_raw(events, site="plant1", station="S01").applied == 0
+
+
+def test_bulk_rows_keep_every_character_and_null(db):
+    """insert_rows (multi-row INSERT on SQLite, COPY on PostgreSQL) stores values exactly."""
+    from datetime import datetime
+
+    from central.db import insert_rows
+    from central.recorder import _RECORD_FIELDS
+
+    tricky = 'tab\there, new\nline, cr\r, back\\slash, \\N, quote " and \' and ünïcode ✓'
+    at = datetime(2026, 11, 21, 10, 15, 30, 123000)
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    insert_rows(EventRecord, _RECORD_FIELDS, [
+        (ids[0], "label.printed", "plant1", "S01", 1, at, None, tricky, at, True),
+        (ids[1], "label.printed", "plant1", "S01", 2**62, at, "OP-1", "", at, False),
+        (uuid.UUID(ids[2]), "label.printed", "plant1", "S01", 3, at, "\\N", "{}", at, False),
+    ])
+    rows = {str(r.id): r for r in EventRecord.select()}
+    assert set(rows) == set(ids)
+    first, second, third = (rows[i] for i in ids)
+    assert first.payload == tricky and first.operator is None and first.flagged is True and first.at == at
+    assert second.payload == "" and second.seq == 2**62 and second.flagged is False
+    assert third.operator == "\\N"
