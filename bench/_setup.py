@@ -42,19 +42,38 @@ class Broker:
         self.proc.wait(10)
 
 
-def central_database(workdir: Path, stations: list[str]) -> str:
-    """A fresh migrated SQLite database with the stations registered; returns its URL."""
+def central_database(workdir: Path, stations: list[str], *, url: str = "", certified: bool = False) -> str:
+    """A migrated central database with the stations registered (and reason code DT-JAM); returns its URL.
+
+    SQLite in ``workdir``, or the PostgreSQL database at ``url``, whose every table is emptied
+    first (give it a database of its own). With ``certified`` the stations belong to work centre
+    WC-MIX, which requires skill MIX, and operator OP-1 holds it: events with an operator then
+    go through the full certification check.
+    """
+    from datetime import date
+
     from central.db import database, open_database
-    from central.models import ReasonCode, Station
+    from central.models import (Certification, Operator, ReasonCode, Skill, Station, WorkCentre,
+                                WorkCentreSkill)
     from central.schema import migrate
 
-    url = f"sqlite:///{workdir / 'central.db'}"
+    url = url or f"sqlite:///{workdir / 'central.db'}"
     open_database(url)
     database.connect(reuse_if_open=True)
     migrate()
+    if url.startswith("postgres"):
+        tables = ", ".join(f'"{t}"' for t in database.get_tables() if t != "migratehistory")
+        database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     with database.atomic():
+        centre = None
+        if certified:
+            skill = Skill.create(code="MIX", name="Mixing")
+            centre = WorkCentre.create(code="WC-MIX")
+            WorkCentreSkill.create(work_centre=centre, skill=skill, min_level=1)
+            operator = Operator.create(badge="OP-1", name="Ann")
+            Certification.create(operator=operator, skill=skill, level=2, issued=date(2020, 1, 1))
         for code in stations:
-            Station.create(code=code, site="plant1", name=code)
+            Station.create(code=code, site="plant1", name=code, work_centre=centre)
         ReasonCode.create(code="DT-JAM", category="downtime")
     database.close()
     return url

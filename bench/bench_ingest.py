@@ -11,7 +11,6 @@ database of its own).
 from __future__ import annotations
 
 import argparse
-import queue
 import sys
 import threading
 import time
@@ -73,10 +72,12 @@ def bare_paho(broker: Broker, count: int) -> tuple[float, int]:
     return received[0] / elapsed, count - received[0]
 
 
-KINDS = {
-    "machine.up": {},  # domain handlers: stop marks and reason rows
-    "label.printed": {"batch": "B1", "template": "batch", "copies": 1},  # event log only
+KINDS = {  # event type: (operator, data)
+    "machine.up": (None, {}),  # domain handlers: stop marks and reason rows
+    "label.printed": (None, {"batch": "B1", "template": "batch", "copies": 1}),  # event log only
+    "operator.signed_in": ("OP-1", {}),  # the certification check against the work centre's skills
 }
+STATIONS = ["S01", "S02", "S03", "S04"]
 
 
 def ingest(broker: Broker, db_url: str, events: int, kind: str, per_message: int = 500) -> tuple[float, int]:
@@ -88,17 +89,17 @@ def ingest(broker: Broker, db_url: str, events: int, kind: str, per_message: int
     worker = Ingest(settings, client_id=f"bench-ingest-{kind}").start()
     worker.connected.wait(10)
     time.sleep(0.5)
-    stations = ["S01", "S02", "S03", "S04"]
+    stations = STATIONS
     messages = []
     for i in range(events // per_message):
         st = stations[i % 4]
         base = (i // 4) * per_message
-        batch = [make_event(kind, site="plant1", station=st, seq=base + k + 1, operator=None, data=KINDS[kind])
+        operator, data = KINDS[kind]
+        batch = [make_event(kind, site="plant1", station=st, seq=base + k + 1, operator=operator, data=data)
                  for k in range(per_message)]
         messages.append((st, encode_events(batch)))
     acked = [0]
     done = threading.Event()
-    acks: queue.Queue = queue.Queue()
     ready = threading.Event()
     peer = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-station")
 
@@ -125,25 +126,6 @@ def ingest(broker: Broker, db_url: str, events: int, kind: str, per_message: int
     return worker.stats.events_applied / elapsed, worker.stats.transactions
 
 
-def postgres_database(url: str, stations: list[str]) -> str:
-    """The PostgreSQL database at ``url`` migrated and emptied, with the stations registered."""
-    from central.db import database, open_database
-    from central.models import ReasonCode, Station
-    from central.schema import migrate
-
-    open_database(url)
-    database.connect(reuse_if_open=True)
-    migrate()
-    tables = ", ".join(f'"{t}"' for t in database.get_tables() if t != "migratehistory")
-    database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    with database.atomic():
-        for code in stations:
-            Station.create(code=code, site="plant1", name=code)
-        ReasonCode.create(code="DT-JAM", category="downtime")
-    database.close()
-    return url
-
-
 def main() -> None:
     """Run both and print them side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,18 +136,18 @@ def main() -> None:
     folder = workdir()
     broker = Broker(folder)
     try:
-        db_url = central_database(folder, ["S01", "S02", "S03", "S04"])
+        db_url = central_database(folder, STATIONS, certified=True)
         bare, dropped = bare_paho(broker, args.messages)
         rates = {(kind, "SQLite"): ingest(broker, db_url, args.events, kind) for kind in KINDS}
         if args.postgres:
             for kind in KINDS:
-                pg_url = postgres_database(args.postgres, ["S01", "S02", "S03", "S04"])
+                pg_url = central_database(folder, STATIONS, url=args.postgres, certified=True)
                 rates[(kind, "PostgreSQL")] = ingest(broker, pg_url, args.events, kind)
     finally:
         broker.stop()
     print(f"bare paho QoS 1 publish->subscribe : {bare:10,.0f} messages/s ({args.messages:,} sent, {dropped:,} dropped by the broker)")
     for (kind, engine), (rate, transactions) in rates.items():
-        print(f"ingest {kind:<14} applied+acked : {rate:10,.0f} events/s   ({args.events:,} events, "
+        print(f"ingest {kind:<18} applied+acked : {rate:10,.0f} events/s   ({args.events:,} events, "
               f"{transactions} transactions, {engine}) = {rate / bare:.2f}x bare (target >= 1.0x)")
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import peewee as pw
-
 from central.db import database
 from central.errors import NotFound, ValidationError
 from central.models import Certification, Operator, Skill, Station, utcnow
@@ -105,29 +103,55 @@ def _valid_on(day: date):
     return (Certification.issued <= day) & (Certification.expires.is_null() | (Certification.expires >= day))
 
 
+class HeldCertifications:
+    """The certifications some operators hold in some skills, read once and judged for any day.
+
+    One query for the operators and one for their certifications, however many events or
+    checks are judged with it.
+    """
+
+    def __init__(self, badges, skill_ids):
+        badges, skill_ids = {b for b in badges if b}, set(skill_ids)
+        self.operators: dict[str, Operator] = {}
+        self.held: dict[tuple[int, int], list[tuple[date, date | None, int]]] = {}
+        if not badges:
+            return
+        self.operators = {o.badge: o for o in Operator.select(Operator.id, Operator.badge, Operator.active)
+                          .where(Operator.badge.in_(badges))}
+        if self.operators and skill_ids:
+            rows = (Certification.select(Certification.operator, Certification.skill, Certification.issued,
+                                         Certification.expires, Certification.level)
+                    .where(Certification.operator.in_([o.id for o in self.operators.values()]),
+                           Certification.skill.in_(skill_ids)).tuples())
+            for operator_id, skill_id, issued, expires, level in rows:
+                self.held.setdefault((operator_id, skill_id), []).append((issued, expires, level))
+
+    def problems(self, badge: str | None, requirements: list[Requirement], at: datetime) -> list[str]:
+        """Why ``badge`` may not do work needing ``requirements`` at ``at``: one line per problem, empty when allowed."""
+        if not requirements:
+            return []
+        operator = self.operators.get(badge) if badge else None
+        if operator is None:
+            return [f"badge {badge!r} is not a registered operator"]
+        if not operator.active:
+            return [f"operator {badge} is deactivated"]
+        day = at.date()
+        problems = []
+        for req in requirements:
+            level = max((lvl for issued, expires, lvl in self.held.get((operator.id, req.skill_id), ())
+                         if issued <= day and (expires is None or expires >= day)), default=None)
+            if level is None:
+                problems.append(f"not certified for {req.skill} on {day.isoformat()} (required by {req.source})")
+            elif level < req.min_level:
+                problems.append(f"{req.skill} level {level} is below {req.min_level} (required by {req.source})")
+        return problems
+
+
 def missing_requirements(badge: str | None, requirements: list[Requirement], at: datetime) -> list[str]:
     """Why ``badge`` may not do work needing ``requirements`` at ``at``: one line per problem, empty when allowed."""
     if not requirements:
         return []
-    operator = Operator.get_or_none(Operator.badge == badge) if badge else None
-    if operator is None:
-        return [f"badge {badge!r} is not a registered operator"]
-    if not operator.active:
-        return [f"operator {badge} is deactivated"]
-    day = at.date()
-    held: dict[int, int] = dict(
-        Certification.select(Certification.skill, pw.fn.MAX(Certification.level))
-        .where(Certification.operator == operator, Certification.skill.in_({r.skill_id for r in requirements}),
-               _valid_on(day))
-        .group_by(Certification.skill).tuples())
-    problems = []
-    for req in requirements:
-        level = held.get(req.skill_id)
-        if level is None:
-            problems.append(f"not certified for {req.skill} on {day.isoformat()} (required by {req.source})")
-        elif level < req.min_level:
-            problems.append(f"{req.skill} level {level} is below {req.min_level} (required by {req.source})")
-    return problems
+    return HeldCertifications([badge], {r.skill_id for r in requirements}).problems(badge, requirements, at)
 
 
 def station_requirements(station: Station, machines: list[str] = ()) -> list[Requirement]:
