@@ -18,6 +18,8 @@ KEYS: tuple[Key, ...] = (
     Key("mqtt.username", "central", "broker user name of central"),
     Key("mqtt.password", "", "broker password of central"),
     Key("mqtt.tls_ca", "", "CA file for mqtts:// (empty = system CAs)"),
+    Key("mqtt.tls_cert", "", "client certificate file for mutual TLS (optional)"),
+    Key("mqtt.tls_key", "", "client key file for mutual TLS (optional)"),
     Key("mqtt.client_id", "", "client id; empty = central-<hostname>-<pid>"),
     Key("mqtt.connect_patience", 30.0, "seconds `central ingest` waits at start for the broker before it gives up", float),
     Key("mqtt.shared_group", "central", "MQTT 5 shared-subscription group of the ingest workers"),

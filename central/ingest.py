@@ -23,6 +23,7 @@ import os
 import queue
 import signal
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -105,7 +106,11 @@ class Ingest:
         if settings["mqtt.username"]:
             client.username_pw_set(settings["mqtt.username"], settings["mqtt.password"] or None)
         if address.tls:
-            client.tls_set(ca_certs=settings["mqtt.tls_ca"] or None)
+            try:
+                client.tls_set(ca_certs=settings["mqtt.tls_ca"] or None, certfile=settings["mqtt.tls_cert"] or None,
+                               keyfile=settings["mqtt.tls_key"] or None, cert_reqs=ssl.CERT_REQUIRED)
+            except (OSError, ssl.SSLError) as exc:
+                raise IngestError(f"mqtt TLS: {exc}") from None
         client.reconnect_delay_set(1, 30)
         client.max_inflight_messages_set(100)
         client.on_connect = self._on_connect
