@@ -36,14 +36,14 @@ from paho.mqtt.packettypes import PacketTypes
 
 from central.db import database
 from central.recorder import record_raw
-from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digest, encode_config
+from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digests, encode_config
 from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
                            parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.ingest")
 
-CONFIG_REFRESH_SECONDS = 30.0  # rebuild configs this often even when no event arrived (admin edits)
+CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event arrived (people's edits)
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
 
 
@@ -322,8 +322,9 @@ class Ingest:
             return 0
         self.stats.config_builds += 1
         count = 0
+        fingerprints = digests(configs)
         for (site, station), config in configs.items():
-            fingerprint = digest(config)
+            fingerprint = fingerprints[(site, station)]
             if self._published.get((site, station)) == fingerprint:
                 continue
             try:

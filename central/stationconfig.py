@@ -112,7 +112,30 @@ def _batches() -> list[dict]:
 
 def digest(config: dict) -> str:
     """A stable hash of a config's content."""
-    return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return digests({None: config})[None]
+
+
+def digests(configs: dict) -> dict:
+    """A stable hash of each config's content, by the same key.
+
+    A config is hashed part by part, and a part that several configs hold (the same object,
+    as ``all_configs`` shares them) is hashed once: with many stations and thousands of
+    batches this is the difference between a few milliseconds and a tenth of a second.
+    """
+    parts: dict[int, bytes] = {}
+    result = {}
+    for key, config in configs.items():
+        whole = hashlib.sha256()
+        for name in sorted(config):
+            value = config[name]
+            part = parts.get(id(value))
+            if part is None:
+                part = hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).digest()
+                if isinstance(value, (list, dict)):
+                    parts[id(value)] = part  # alive as long as ``configs``, so the id is not reused
+            whole.update(name.encode() + b"\0" + part)
+        result[key] = whole.hexdigest()
+    return result
 
 
 def encode_config(config: dict) -> bytes:

@@ -192,3 +192,14 @@ def test_configs_are_rebuilt_after_events_that_change_them_only(db_url, tmp_path
         peer.close()
     finally:
         worker.stop()
+
+
+def test_config_digests_follow_the_content_not_the_objects():
+    from central.stationconfig import digest, digests
+
+    batches = [{"code": "B1", "item": "FLOUR"}]
+    one, two = {"station": "S01", "batches": batches}, {"station": "S02", "batches": batches}
+    both = digests({"S01": one, "S02": two})
+    assert both["S01"] != both["S02"]
+    assert both["S01"] == digest({"station": "S01", "batches": [{"item": "FLOUR", "code": "B1"}]})
+    assert digest({"station": "S01", "batches": [{"code": "B2", "item": "FLOUR"}]}) != both["S01"]
