@@ -296,8 +296,8 @@ class Ingest:
         now = time.monotonic()
         if not self.connected.is_set() or now < self._config_due:
             return
-        if not self._dirty and now < self._config_due + CONFIG_REFRESH_SECONDS:
-            return
+        if not self._dirty and now < self._config_due - CONFIG_DEBOUNCE_SECONDS + CONFIG_REFRESH_SECONDS:
+            return  # nothing applied that a config holds, and the last rebuild is recent
         self._config_due = now + CONFIG_DEBOUNCE_SECONDS
         self._dirty = False
         self.publish_configs()
