@@ -92,6 +92,7 @@ class Ingest:
         self._published: dict[tuple[str, str], str] = {}  # only the config thread touches it
         self._republish = True  # set on (re)connect: publish every config again
         self._config_due = 0.0
+        self.config_refresh = CONFIG_REFRESH_SECONDS  # seconds between rebuilds when nothing asked for one
         self._dirty = True
         self._thread: threading.Thread | None = None
         self._config_thread: threading.Thread | None = None
@@ -296,7 +297,7 @@ class Ingest:
         now = time.monotonic()
         if not self.connected.is_set() or now < self._config_due:
             return
-        if not self._dirty and now < self._config_due - CONFIG_DEBOUNCE_SECONDS + CONFIG_REFRESH_SECONDS:
+        if not self._dirty and now < self._config_due - CONFIG_DEBOUNCE_SECONDS + self.config_refresh:
             return  # nothing applied that a config holds, and the last rebuild is recent
         self._config_due = now + CONFIG_DEBOUNCE_SECONDS
         self._dirty = False
