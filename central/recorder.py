@@ -186,7 +186,7 @@ def _recorded_ids(ids: list[str]) -> set[str]:
 
 
 def _insert_records(events: list[Event]) -> None:
-    """Write the log rows of ``events`` with multi-row INSERTs (a statement per chunk, not per row)."""
+    """Write the log rows of ``events`` in bulk (``central.db.insert_rows``), not a statement per row."""
     received = utcnow()
     insert_rows(EventRecord, _RECORD_FIELDS, [
         (e.id, e.type, e.site, e.station, e.seq, e.at.replace(tzinfo=None), e.operator,
