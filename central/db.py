@@ -73,7 +73,8 @@ def insert_rows(model, field_names: tuple[str, ...], rows: list[tuple]) -> None:
     ``COPY ... FROM STDIN``; elsewhere as multi-row INSERTs whose SQL text is built once per
     chunk. For hundreds of rows either is several times faster than peewee's ``insert_many``,
     which builds an expression node for every value. The rows must be valid as they are:
-    nothing else (defaults, signals) is applied.
+    nothing else (defaults, signals) is applied. The database values may be text, numbers,
+    dates and times, booleans and None (COPY's text format writes them with ``str``).
     """
     if not rows:
         return
