@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from central.db import database
 from central.errors import NotFound, ValidationError
 from central.models import Certification, Operator, Skill, Station, utcnow
-from central.operators import check_code, check_date, check_level, check_text, get_operator, get_skill
+from central.operators import (check_changes, check_code, check_date, check_level, check_text, get_operator,
+                              get_skill)
 from central.requirements import Requirement, machine_requirements, work_centre_requirements
 
 EXPIRING_DAYS = 30
@@ -50,9 +51,7 @@ def get_certification(cert_id) -> Certification:
 
 def update_certification(cert_id, changes: dict) -> Certification:
     """Change level, dates or issuer of a certification (set ``expires`` to end it early)."""
-    unknown = set(changes) - {"level", "issued", "expires", "issued_by"}
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "cannot be changed (issue a new certification instead)")
+    check_changes(changes, {"level", "issued", "expires", "issued_by"}, "cannot be changed (issue a new certification instead)")
     with database.atomic():
         cert = get_certification(cert_id)
         if "level" in changes:

@@ -35,6 +35,13 @@ def check_text(field: str, value, max_length: int = 128) -> str:
     return value
 
 
+def check_changes(changes: dict, allowed: set[str], problem: str) -> None:
+    """Refuse an update naming a field outside ``allowed``; the error names the first such field."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], problem)
+
+
 def check_bool(field: str, value) -> bool:
     """true/false, also as the words a CSV or a form uses (yes/no, 1/0)."""
     if isinstance(value, bool):
@@ -93,9 +100,7 @@ def create_operator(badge, name="", active=True) -> Operator:
 
 def update_operator(badge: str, changes: dict) -> Operator:
     """Change an operator's name or active flag. The badge is fixed: events name it for ever."""
-    unknown = set(changes) - {"name", "active", "badge"}
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a field of an operator")
+    check_changes(changes, {"name", "active", "badge"}, "is not a field of an operator")
     with database.atomic():
         operator = get_operator(badge)
         if "badge" in changes and changes["badge"] != operator.badge:

@@ -18,7 +18,7 @@ from central.flags import raise_flag
 from central.lookup import by_code
 from central.models import Item, ReasonCode, ReasonEvent, Recipe, Station, StopMark, WorkOrder
 from central.models.reference import REASON_CATEGORIES
-from central.operators import check_bool, check_code, check_text
+from central.operators import check_bool, check_changes, check_code, check_text
 from edge.contract import Event
 
 # Which categories make sense for each event type that carries a reason.
@@ -56,9 +56,7 @@ def create_reason_code(code, category, description="", active=True) -> ReasonCod
 
 def update_reason_code(code: str, changes: dict) -> ReasonCode:
     """Change description, category or active flag. Codes are never deleted: history names them."""
-    unknown = set(changes) - {"description", "category", "active", "code"}
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a field of a reason code")
+    check_changes(changes, {"description", "category", "active", "code"}, "is not a field of a reason code")
     with database.atomic():
         row = get_reason_code(code)
         if "code" in changes and changes["code"] != row.code:

@@ -9,7 +9,7 @@ from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.lookup import by_code
 from central.models import Machine, MachineSkill, Skill, WorkCentre, WorkCentreSkill
-from central.operators import check_bool, check_code, check_level, check_text
+from central.operators import check_bool, check_changes, check_code, check_level, check_text
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,7 @@ def create_machine(code, name="", work_centre: str | None = None, active=True, s
 
 def update_machine(code: str, changes: dict) -> Machine:
     """Change a machine's name, work centre or active flag; ``skills`` replaces its requirements."""
-    unknown = set(changes) - {"name", "work_centre", "active", "skills"}
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a field of a machine")
+    check_changes(changes, {"name", "work_centre", "active", "skills"}, "is not a field of a machine")
     with database.atomic():
         machine = get_machine(code)
         if "name" in changes:

@@ -5,6 +5,7 @@ from central.db import database
 from central.errors import NotFound, ValidationError
 from central.models import Station, WorkCentre
 from central.models.stations import STATION_KINDS
+from central.operators import check_changes
 from central.requirements import get_work_centre
 from edge.contract import code as check_code
 
@@ -34,10 +35,7 @@ def register_station(code: str, site: str, *, name: str = "", kind: str = "produ
 
 def update_station(code: str, **changes) -> Station:
     """Change a station's name, kind, work centre or active flag."""
-    allowed = {"name", "kind", "work_centre", "active"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "cannot be changed")
+    check_changes(changes, {"name", "kind", "work_centre", "active"}, "cannot be changed")
     with database.atomic():
         station = Station.get_or_none(Station.code == code)
         if station is None:
