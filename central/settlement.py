@@ -97,7 +97,8 @@ def settle(wo: WorkOrder) -> None:
     materials, conversion = material_cost(wo), conversion_cost(wo)
     cost = materials + conversion
     outputs = list(WorkOrderOutput.select(WorkOrderOutput, Item, Batch).join(Item, on=WorkOrderOutput.item == Item.id)
-                   .switch(WorkOrderOutput).join(Batch).where(WorkOrderOutput.work_order == wo.id).order_by(WorkOrderOutput.id))
+                   .switch(WorkOrderOutput).join(Batch).where(WorkOrderOutput.work_order == wo.id)
+                   .order_by(Batch.code))  # by code, not arrival: the cent left over by a split lands the same
     shares = dict(RecipeOutput.select(RecipeOutput.item, RecipeOutput.cost_share).where(
         RecipeOutput.recipe == wo.recipe_id, RecipeOutput.kind.in_(VALUED_KINDS)).tuples())
     valued = [o for o in outputs if o.kind in VALUED_KINDS and shares.get(o.item_id, 0)]
