@@ -83,7 +83,9 @@ def report_outputs(outputs: list[Output]) -> list[WorkOrderOutput]:
                 output.actor.flag("not_in_recipe", f"{output.kind} output {item.code} of {wo.number} is not in its "
                                   f"recipe as {output.kind}", subject=wo.number)
             lifecycle.open_for_fact(wo, output.actor, f"report output {output.batch}")
-            place = places[output.location] if output.location else places.setdefault("", default_location("finished"))
+            if not output.location and "" not in places:
+                places[""] = default_location("finished")
+            place = places[output.location or ""]
             if wo.id not in unit_costs:
                 unit_costs[wo.id] = settlement.provisional_costs(wo)
             unit = unit_costs[wo.id].get(item.id, ZERO) if output.kind != "scrap" else ZERO

@@ -19,6 +19,7 @@ variance.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -72,10 +73,21 @@ def standard_unit_cost(wo: WorkOrder) -> Decimal:
 def provisional_costs(wo: WorkOrder) -> dict[int, Decimal]:
     """The unit cost each output item of ``wo`` enters stock at until the work order is settled.
 
-    Per valued output of the recipe: its unit cost on the latest settled work order of the
-    recipe; failing that, the standard unit cost × its cost share, per unit of its expected
-    yield (zero when the recipe gives no yield for a co- or by-product). Scrap: zero.
+    Fixed when the work order's first output is reported, so every output of one work order
+    enters at the same cost, and later outputs read one column. Per valued output of the recipe:
+    its unit cost on the latest settled work order of the recipe; failing that, the standard
+    unit cost × its cost share, per unit of its expected yield (zero when the recipe gives no
+    yield for a co- or by-product). Scrap: zero.
     """
+    if wo.provisional_costs:
+        return {int(k): Decimal(v) for k, v in json.loads(wo.provisional_costs).items()}
+    costs = _provisional_costs(wo)
+    wo.provisional_costs = json.dumps({str(k): str(v) for k, v in costs.items()})
+    WorkOrder.update(provisional_costs=wo.provisional_costs).where(WorkOrder.id == wo.id).execute()
+    return costs
+
+
+def _provisional_costs(wo: WorkOrder) -> dict[int, Decimal]:
     lines = list(RecipeOutput.select().where(RecipeOutput.recipe == wo.recipe_id))
     costs: dict[int, Decimal] = {}
     standard = None
