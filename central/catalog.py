@@ -30,6 +30,14 @@ def get_location(code: str, field: str = "location") -> Location:
     return by_code(Location.code, code, field, "location")
 
 
+def get_locations(codes: set[str], field: str = "location") -> dict[str, Location]:
+    """The locations with these codes, read in one query; NotFound naming ``field`` for one that is not."""
+    found = {loc.code: loc for loc in Location.select().where(Location.code.in_(list(codes)))} if codes else {}
+    for code in sorted(codes - set(found)):
+        get_location(code, field)
+    return found
+
+
 def get_batch(code: str, field: str = "batch") -> Batch:
     """The batch with this code, or NotFound naming ``field``."""
     batch = Batch.select(Batch, Item).join(Item).where(Batch.code == code).first()

@@ -20,11 +20,11 @@ from decimal import Decimal
 from peewee import fn
 
 from central import genealogy, inventory, lifecycle
-from central.catalog import get_item, get_location
+from central.catalog import get_item, get_locations
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor, Pick, check_unit, check_usable, cost_picks, take_out, write_moves
-from central.models import (Batch, Flag, Item, Location, ParkedIssue, RecipeInput, StockMove, WorkOrder,
+from central.models import (Batch, Flag, Item, ParkedIssue, RecipeInput, StockMove, WorkOrder,
                             WorkOrderOutput, utcnow)
 from central.quantities import ZERO, check_positive, exact, raw
 
@@ -58,7 +58,7 @@ def issue_materials(issues: list[Issue]) -> list[list[Pick]]:
         batches = _batches({i.batch for i in issues if i.batch})
         named = [i.item for i in issues if i.item and not (i.batch and i.batch in batches)]
         items = {it.code: it for it in Item.select().where(Item.code.in_(named))} if named else {}
-        places = _locations({i.location for i in issues if i.location})
+        places = get_locations({i.location for i in issues if i.location})
         in_recipe = set(RecipeInput.select(RecipeInput.recipe, RecipeInput.item).where(
             RecipeInput.recipe.in_({wo.recipe_id for wo in wos.values()})).tuples())
         results: list[list[Pick]] = [[] for _ in issues]
@@ -119,13 +119,6 @@ def _batches(codes: set[str]) -> dict[str, Batch]:
     if not codes:
         return {}
     return {b.code: b for b in Batch.select(Batch, Item).join(Item).where(Batch.code.in_(list(codes)))}
-
-
-def _locations(codes: set[str]) -> dict[str, Location]:
-    found = {loc.code: loc for loc in Location.select().where(Location.code.in_(list(codes)))} if codes else {}
-    for code in codes - set(found):
-        get_location(code)  # NotFound with the usual message
-    return found
 
 
 def _check_item(issue: Issue, item: Item, batch: Batch | None) -> None:

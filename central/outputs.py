@@ -14,11 +14,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from central import consumption, costing, lifecycle, settlement
-from central.catalog import check_code, default_location, get_item, get_location
+from central.catalog import check_code, default_location, get_item, get_locations
 from central.db import database, insert_dicts
 from central.errors import Conflict, ValidationError
 from central.inventory import Actor, check_unit, write_moves
-from central.models import Batch, CostLayer, Item, Location, RecipeOutput, WorkOrder, WorkOrderOutput, utcnow
+from central.models import Batch, CostLayer, Item, RecipeOutput, WorkOrder, WorkOrderOutput, utcnow
 from central.models.production import OUTPUT_KINDS
 from central.quantities import ZERO, check_positive, exact, raw
 
@@ -69,7 +69,7 @@ def report_outputs(outputs: list[Output], answer: bool = True) -> list[WorkOrder
             raise Conflict("batch", f"batch {taken.code} already exists: output batch codes must be new")
         lines = {(line.recipe_id, line.item_id): line for line in RecipeOutput.select().where(
             RecipeOutput.recipe.in_({wo.recipe_id for wo in wos.values()}))}
-        places = _places({o.location for o in outputs if o.location})
+        places = get_locations({o.location for o in outputs if o.location})
         unit_costs: dict[int, dict[int, Decimal]] = {}
         rows = []
         for output in outputs:
@@ -122,13 +122,6 @@ def report_outputs(outputs: list[Output], answer: bool = True) -> list[WorkOrder
         made = {r.batch_id: r for r in WorkOrderOutput.select().where(
             WorkOrderOutput.batch.in_([b.id for b in batches.values()]))}
         return [made[batches[o.batch].id] for o in outputs]
-
-
-def _places(codes: set[str]) -> dict[str, Location]:
-    found = {loc.code: loc for loc in Location.select().where(Location.code.in_(list(codes)))} if codes else {}
-    for code in codes - set(found):
-        get_location(code)  # NotFound with the usual message
-    return found
 
 
 def _new_batches(rows) -> dict[str, Batch]:

@@ -13,11 +13,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from central import consumption, inventory
-from central.catalog import default_location, get_item, get_location
+from central.catalog import default_location, get_item, get_locations
 from central.db import database, insert_dicts
 from central.errors import ValidationError
 from central.inventory import Actor, check_unit, write_moves
-from central.models import Batch, CostLayer, Item, Location, utcnow
+from central.models import Batch, CostLayer, Item, utcnow
 from central.models.stock import BATCH_STATUSES
 from central.quantities import check_positive, exact
 
@@ -69,10 +69,7 @@ def receive_all(receipts: list[Receipt]) -> None:
 
 
 def _receive_new_batches(rows: list[tuple[Receipt, Item]]) -> None:
-    places: dict[str, Location] = {}
-    codes = {r.location for r, _ in rows if r.location}
-    if codes:
-        places = {loc.code: loc for loc in Location.select().where(Location.code.in_(list(codes)))}
+    places = get_locations({r.location for r, _ in rows if r.location})
     batches, layers, priced = [], [], {}
     for r, item in rows:
         if r.unit_cost is None:  # no price given: the last price paid, as inventory.receive does
@@ -83,8 +80,6 @@ def _receive_new_batches(rows: list[tuple[Receipt, Item]]) -> None:
             raise ValidationError("unit_cost", f"must not be negative, got {r.unit_cost}")
         if r.status not in BATCH_STATUSES:
             raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}, got {r.status!r}")
-        if r.location and r.location not in places:
-            get_location(r.location)  # NotFound with the usual message
         at = r.actor.at or utcnow()
         expiry = r.expiry or (at.date() + timedelta(days=item.shelf_life_days) if item.shelf_life_days else None)
         batches.append({"code": r.batch, "item": item.id, "expiry": expiry, "supplier": r.supplier,
