@@ -15,8 +15,12 @@ from labels.errors import LabelError
 
 #: Quiet zones in modules: Code 128 needs ten on each side, QR four, Data Matrix one.
 QUIET = {"code128": 10, "qr": 4, "datamatrix": 1}
-#: The GS1-128 and Code 128 human-readable line: its gap under the bars and its height, in mm.
-HRI_GAP_MM, HRI_SIZE_MM = 0.5, 2.0
+#: The gap between a Code 128's bars and its human-readable line, in mm.
+HRI_GAP_MM = 0.5
+#: GS1 General Specifications, symbol specification table for logistic labels: GS1-128 X-dimension
+#: from 0.495 to 1.016 mm and bars at least 31.75 mm high.
+LOGISTIC_X_MM = (0.495, 1.016)
+LOGISTIC_MIN_HEIGHT_MM = 31.75
 #: ISO/IEC 16022 ECC 200 sizes (rows, columns) with zint's version number for each.
 DATAMATRIX_SIZES: dict[tuple[int, int], int] = {
     **{(n, n): v for v, n in enumerate((10, 12, 14, 16, 18, 20, 22, 24, 26, 32, 36, 40, 44, 48, 52, 64, 72,
@@ -85,6 +89,27 @@ def linear_room(el: Any, label_width_mm: float, dpi: int) -> int:
     return dots(label_width_mm, dpi) - dots(el.x_mm, dpi) - QUIET["code128"] * module(el.module_mm, dpi)
 
 
+def hri_size(el: Any, dpi: int) -> int:
+    """Height in dots of a Code 128's human-readable line (at least 8 dots)."""
+    return max(dots(el.hri_size_mm, dpi), 8)
+
+
+def check_logistic(name: str, elements: tuple[Any, ...], dpis: Iterable[int]) -> None:
+    """Refuse a logistic label whose GS1-128 symbols are outside GS1's X-dimension or height limits."""
+    low, high = LOGISTIC_X_MM
+    for index, el in enumerate(elements):
+        if type(el).__name__ != "GS1_128":
+            continue
+        if el.height_mm < LOGISTIC_MIN_HEIGHT_MM:
+            raise LabelError("template", f"{name}: {_describe(elements, index)} is {el.height_mm:g} mm high; "
+                                         f"a logistic label needs at least {LOGISTIC_MIN_HEIGHT_MM} mm")
+        for dpi in dpis:
+            x = module(el.module_mm, dpi) * 25.4 / dpi  # what the printer makes of module_mm
+            if not low <= x <= high:
+                raise LabelError("template", f"{name}: {_describe(elements, index)} has an X-dimension of {x:.3f} mm "
+                                             f"at {dpi} dpi; a logistic label needs {low} to {high} mm")
+
+
 def areas(el: Any, index: int, label_width_mm: float, dpi: int) -> list[Area]:
     """The areas one template element reserves at `dpi`."""
     kind = type(el).__name__
@@ -95,7 +120,7 @@ def areas(el: Any, index: int, label_width_mm: float, dpi: int) -> list[Area]:
     if kind in ("Code128", "GS1_128"):
         m = module(el.module_mm, dpi)
         quiet = QUIET["code128"] * m
-        height = dots(el.height_mm, dpi) + (dots(HRI_GAP_MM, dpi) + max(dots(HRI_SIZE_MM, dpi), 8) if el.hri else 0)
+        height = dots(el.height_mm, dpi) + (dots(HRI_GAP_MM, dpi) + hri_size(el, dpi) if el.hri else 0)
         return [Area(x - quiet, y, linear_room(el, label_width_mm, dpi) + 2 * quiet, height, index)]
     if kind in ("QR", "DataMatrix", "GS1DataMatrix"):
         matrix = "qr" if kind == "QR" else "datamatrix"

@@ -233,7 +233,7 @@ def _bars_placer(el, template: t.Template, dpi: int) -> Callable[[_Context, str,
     x, y, height = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _dots(el.height_mm, dpi)
     room = geometry.linear_room(el, template.width_mm, dpi)
     hri = el.hri
-    hri_y, hri_size = y + height + _dots(geometry.HRI_GAP_MM, dpi), max(_dots(geometry.HRI_SIZE_MM, dpi), 8)
+    hri_y, hri_size = y + height + _dots(geometry.HRI_GAP_MM, dpi), geometry.hri_size(el, dpi)
 
     def place(ctx: _Context, text: str, field: str, message: gs1.ElementString | None) -> list[Item]:
         values = code128.codewords(text, field)

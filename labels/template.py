@@ -57,6 +57,7 @@ class Code128:
     height_mm: float = 10.0
     module_mm: float = 0.25
     hri: bool = True
+    hri_size_mm: float = 2.0
     when: str | None = None
     unless: str | None = None
     #: Widest the symbol may be; by default up to the right edge of the label less the quiet zone.
@@ -73,6 +74,7 @@ class GS1_128:
     height_mm: float = 12.0
     module_mm: float = 0.25
     hri: bool = True
+    hri_size_mm: float = 2.0
     when: str | None = None
     unless: str | None = None
     #: Widest the symbol may be; by default up to the right edge of the label less the quiet zone.
@@ -222,6 +224,8 @@ def from_dict(data: dict[str, Any], default_name: str = "label") -> Template:
     template = Template(name, width, height, fields, elements, role)
     _check_references(template)
     geometry.check(name, width, height, elements, DPIS)
+    if role == "logistic_unit":
+        geometry.check_logistic(name, elements, DPIS)
     return template
 
 

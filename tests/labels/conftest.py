@@ -128,3 +128,15 @@ def goods_in_fields() -> dict[str, str]:
         "expiry": "2031-11-30",
         "url": "https://shopfloor.example/batches/S01-261120-0003",
     }
+
+
+@pytest.fixture(name="raster")
+def _raster_fixture():
+    """`raster.zpl(data, dpi)`, `raster.pdf(data, dpi)`: a rendered label as a grey image; `raster.decode(image)`."""
+
+    class Raster:
+        zpl = staticmethod(zpl_image)
+        pdf = staticmethod(pdf_image)
+        decode = staticmethod(decode_image)
+
+    return Raster
