@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,27 @@ def size(kind: str, content: str, is_gs1: bool, room: tuple[int, int], field: st
     return rows, cols
 
 
+# Bytes a QR code holds in byte mode at error correction M, versions 1 to 40.
+_QR_BYTES_M = (14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666, 711,
+               779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099,
+               2213, 2331)
+
+
+def _qr_bound(content: str) -> tuple[int, int] | None:
+    """The largest QR code ASCII `content` can need: byte mode, which no other mode exceeds."""
+    if not content.isascii():
+        return None  # an ECI header may be added: ask the encoder
+    version = next((v for v, n in enumerate(_QR_BYTES_M, 1) if n >= len(content)), 40)
+    return 17 + 4 * version, 17 + 4 * version
+
+
 @lru_cache(maxsize=1024)
 def _size(kind: str, content: str, is_gs1: bool, room: tuple[int, int]) -> tuple[int, int]:
+    if kind == "qr":
+        # The printer picks the QR version itself; what matters before layout is that it fits the room.
+        bound = _qr_bound(content)
+        if bound is not None and bound[0] <= room[0]:
+            return bound
     if kind == "datamatrix" and room[0] != room[1]:
         # An explicitly allowed rectangle: the smallest ISO/IEC 16022 rectangle within it that holds the data.
         for rows, cols in _RECTANGLES:
@@ -59,11 +79,38 @@ def grid(item: MatrixItem) -> tuple[tuple[bool, ...], ...]:
 
 @lru_cache(maxsize=256)
 def _grid(kind: str, content: str, is_gs1: bool, rows: int = 0, cols: int = 0) -> tuple[tuple[bool, ...], ...]:
-    version = geometry.DATAMATRIX_SIZES.get((rows, cols), 0) if kind == "datamatrix" else 0
+    height, width, raw = _pixels(kind, content, is_gs1, rows, cols)
+    return tuple(tuple(raw[r * width + c] < 128 for c in range(width)) for r in range(height))
+
+
+def dark_runs(item: MatrixItem) -> tuple[tuple[int, int, int], ...]:
+    """(row, start, length) of every run of dark modules in the item's symbol, for drawing."""
+    if item.gs1 is not None:
+        return _dark_runs(item.kind, gs1_content(item.gs1), True, item.rows, item.cols)
+    return _dark_runs(item.kind, item.data, False, item.rows, item.cols)
+
+
+_DARK = re.compile(rb"[\x00-\x7f]+")
+_BARS = re.compile("1+")
+
+
+@lru_cache(maxsize=256)
+def _dark_runs(kind: str, content: str, is_gs1: bool, rows: int, cols: int) -> tuple[tuple[int, int, int], ...]:
+    height, width, raw = _pixels(kind, content, is_gs1, rows, cols)
+    # One light byte after every row, so that one scan finds every row's runs and none crosses rows.
+    stride = width + 1
+    padded = b"\xff".join(raw[r * width:(r + 1) * width] for r in range(height))
+    return tuple((*divmod(m.start(), stride), m.end() - m.start()) for m in _DARK.finditer(padded))
+
+
+def _pixels(kind: str, content: str, is_gs1: bool, rows: int, cols: int) -> tuple[int, int, bytes]:
+    """Height, width and one byte a module (dark below 128) of the symbol in the item's size."""
+    # A square is the smallest that holds the data, as `size` found it (the same cached encoding);
+    # a rectangle is asked for by its version.
+    version = geometry.DATAMATRIX_SIZES[(rows, cols)] if kind == "datamatrix" and rows != cols else 0
     image = _image(_encode(kind, content, is_gs1, version))
     height, width = image.shape
-    raw = image.tobytes()
-    return tuple(tuple(raw[r * width + c] < 128 for c in range(width)) for r in range(height))
+    return height, width, image.tobytes()
 
 
 @lru_cache(maxsize=256)
@@ -92,6 +139,8 @@ def _shape(symbol: zxingcpp.Barcode) -> tuple[int, int]:
 
 def runs(row: tuple[bool, ...] | str) -> list[tuple[int, int]]:
     """(start, length) of each run of dark modules in a row ('1' or True is dark)."""
+    if isinstance(row, str):
+        return [(m.start(), m.end() - m.start()) for m in _BARS.finditer(row)]
     out = []
     start = None
     for i, dark in enumerate(row):

@@ -27,11 +27,34 @@ def _font(size: int, bold: bool):
     return ImageFont.truetype(path, size)
 
 
-@lru_cache(maxsize=8192)
 def width(text: str, size: int, bold: bool = False) -> float:
-    """How wide `text` is at `size` dots, in dots."""
-    exact = _font(_REFERENCE, bold).getlength(text) * size / _REFERENCE
-    return max(exact, _font(size, bold).getlength(text))
+    """How wide `text` is at `size` dots, in dots: no less than either way the renderers draw it."""
+    advances = _advances(size, bold)
+    try:
+        return sum(map(advances.__getitem__, text))
+    except KeyError:
+        for ch in text:
+            if ch not in advances:
+                advances[ch] = _advance(ch, size, bold)
+        return sum(map(advances.__getitem__, text))
+
+
+# Per font size and weight, each character's advance; kerning only ever narrows a pair, so the sum
+# of advances is an upper bound of the width drawn.
+_ADVANCES: dict[tuple[int, bool], dict[str, float]] = {}
+
+
+def _advances(size: int, bold: bool) -> dict[str, float]:
+    table = _ADVANCES.get((size, bold))
+    if table is None:
+        table = _ADVANCES[(size, bold)] = {}
+    return table
+
+
+def _advance(ch: str, size: int, bold: bool) -> float:
+    # The outline's advance, as PDF draws it, and the hinted one at this size, as PNG draws it.
+    exact = _font(_REFERENCE, bold).getlength(ch) * size / _REFERENCE
+    return max(exact, _font(size, bold).getlength(ch))
 
 
 def fit(text: str, box_width: int, size: int, min_size: int, wrap: bool, lines: int, bold: bool) -> tuple[int, list[str]]:
