@@ -32,7 +32,7 @@ def size(kind: str, content: str, is_gs1: bool, room: tuple[int, int], field: st
         raise LabelError(field, f"does not fit any rectangular Data Matrix up to {room[0]}x{room[1]}")
     if rows > room[0] or cols > room[1]:
         what = "Data Matrix" if kind == "datamatrix" else "QR code"
-        raise LabelError(field, f"needs a {rows}x{cols} {what}; the template has room for {room[0]}x{room[1]}")
+        raise LabelError(field, f"needs a {what} of {rows}x{cols} modules; the template has room for {room[0]}x{room[1]}")
     return rows, cols
 
 

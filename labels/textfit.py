@@ -46,7 +46,7 @@ _ADVANCES: dict[tuple[int, bool], dict[str, float]] = {}
 
 def _advances(size: int, bold: bool) -> dict[str, float]:
     table = _ADVANCES.get((size, bold))
-    if table is None:
+    if table is None or len(table) > 4096:  # bounded: a text of rare characters starts the table afresh
         table = _ADVANCES[(size, bold)] = {}
     return table
 
