@@ -12,6 +12,12 @@ SPEC_EXAMPLE = {"gtin": "09506000134352", "expiry": "2020-12-25", "qty": "12.5",
 ISO_16022_SQUARES = {10, 12, 14, 16, 18, 20, 22, 24, 26, 32, 36, 40, 44, 48, 52, 64, 72, 80, 88, 96, 104, 120, 132, 144}
 
 
+def _template(tmp_path, source: str):
+    path = tmp_path / "t.toml"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
 def _datamatrix(found):
     return [d for d in found if d.format == "Data Matrix"]
 
@@ -35,11 +41,10 @@ def test_goods_in_data_matrix_is_an_iso_16022_square_the_same_in_pdf_and_zpl(goo
 
 
 def test_a_rectangle_only_when_the_template_allows_one(tmp_path):
-    path = tmp_path / "rect.toml"
-    path.write_text(
+    path = _template(
+        tmp_path,
         'width_mm = 60\nheight_mm = 20\n[fields]\nlot = {}\n'
         '[[elements]]\ntype = "datamatrix"\nx_mm = 2\ny_mm = 2\nmodule_mm = 0.5\nsize = "16x48"\ndata = "{lot}"\n',
-        encoding="utf-8",
     )
     symbol = layout(load_template(str(path)), {"lot": "ABC123"}, 203).items[0]
     assert (symbol.rows, symbol.cols) == (8, 18)
@@ -49,11 +54,10 @@ def test_a_rectangle_only_when_the_template_allows_one(tmp_path):
 
 
 def test_a_data_matrix_larger_than_its_room_is_refused_naming_the_field(tmp_path):
-    path = tmp_path / "small.toml"
-    path.write_text(
+    path = _template(
+        tmp_path,
         'width_mm = 30\nheight_mm = 20\n[fields]\nlot = {}\n'
         '[[elements]]\ntype = "datamatrix"\nx_mm = 2\ny_mm = 2\nmodule_mm = 0.5\nsize = "12x12"\ndata = "{lot}"\n',
-        encoding="utf-8",
     )
     assert render(str(path), {"lot": "AB12"}, "zpl")
     with pytest.raises(LabelError) as caught:
@@ -91,10 +95,9 @@ def test_logistic_unit_role_gives_02_with_37_and_needs_00(tmp_path, raster):
         'width_mm = 100\nheight_mm = 60\nrole = "logistic_unit"\n[fields]\n'
         'gtin = {kind = "gtin"}\ncount = {}\nsscc = {kind = "sscc", required = false}\n'
         '[[elements]]\ntype = "gs1_datamatrix"\nx_mm = 5\ny_mm = 5\nsize = "32x32"\n'
-        'ais = [{ai = "sscc_here", field = "sscc"}, {ai = "gtin", field = "gtin"}, {ai = "37", field = "count"}]\n'
+        'ais = [{ai = "00", field = "sscc"}, {ai = "gtin", field = "gtin"}, {ai = "37", field = "count"}]\n'
     )
-    path = tmp_path / "pallet.toml"
-    path.write_text(source.replace('ai = "sscc_here"', 'ai = "00"'), encoding="utf-8")
+    path = _template(tmp_path, source)
     found = raster.decode(raster.pdf(render(str(path), {"gtin": "09501101530003", "count": "24",
                                                         "sscc": "00950110150000001"}, "pdf", 203), 203))
     assert [d.gs1_fields() for d in found] == [{"00": "009501101500000013", "02": "09501101530003", "37": "24"}]
@@ -105,11 +108,10 @@ def test_logistic_unit_role_gives_02_with_37_and_needs_00(tmp_path, raster):
 
 
 def test_a_role_field_overrides_the_templates_role(tmp_path):
-    path = tmp_path / "either.toml"
-    path.write_text(
+    path = _template(
+        tmp_path,
         'width_mm = 100\nheight_mm = 40\n[fields]\ngtin = {kind = "gtin"}\nrole = {kind = "role", required = false}\n'
         '[[elements]]\ntype = "gs1_128"\nx_mm = 5\ny_mm = 5\nais = [{ai = "gtin", field = "gtin"}]\n',
-        encoding="utf-8",
     )
     assert b">;>801" in render(str(path), {"gtin": "09501101530003"}, "zpl")
     with pytest.raises(LabelError, match=r"\(02\) requires \(37\)"):
