@@ -53,7 +53,13 @@ def _advances(size: int, bold: bool) -> dict[str, float]:
 
 def _advance(ch: str, size: int, bold: bool) -> float:
     # The outline's advance, as PDF draws it, and the hinted one at this size, as PNG draws it.
-    exact = _font(_REFERENCE, bold).getlength(ch) * size / _REFERENCE
+    if font_path(bold) is None:
+        # No DejaVu: the PDF falls back to Helvetica, the PNG to Pillow's own font.
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        exact = stringWidth(ch, "Helvetica-Bold" if bold else "Helvetica", size)
+    else:
+        exact = _font(_REFERENCE, bold).getlength(ch) * size / _REFERENCE
     return max(exact, _font(size, bold).getlength(ch))
 
 
