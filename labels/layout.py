@@ -51,7 +51,11 @@ class BarsItem:
 
 @dataclass(frozen=True, slots=True)
 class MatrixItem:
-    """A QR or Data Matrix symbol of `data`, `rows` x `cols` modules; `gs1` set for GS1 DataMatrix."""
+    """A QR or Data Matrix symbol of `data`; `gs1` set for GS1 DataMatrix.
+
+    A Data Matrix is exactly `rows` x `cols` modules; a QR code at most that (each printer picks its
+    QR version, so only the largest the data can need is fixed before layout).
+    """
 
     x: int
     y: int
