@@ -27,6 +27,8 @@ KEYS: tuple[Key, ...] = (
     Key("ingest.batch_size", 500, "events applied in one database transaction at most", int),
     Key("ingest.max_payload_bytes", 1_000_000, "largest events message accepted; larger ones are rejected", int),
     Key("reasons.delay_margin_percent", 20, "how far past its standard minutes (in %) a stage may run before a delay reason is due", int),
+    Key("labels.gs1_company_prefix", "", "your GS1 company prefix (4 to 12 digits); needed to print SSCC pallet labels"),
+    Key("labels.sscc_extension", "0", "SSCC extension digit (0-9) put before the company prefix"),
     Key("log.level", "INFO", "log level: DEBUG, INFO, WARNING or ERROR"),
     Key("data_dir", "var", "folder for the SQLite database, secret key and generated files"),
 )

@@ -1,8 +1,8 @@
 """Labels: templates as data, GS1 element strings, ZPL, PDF and PNG rendering.
 
 Imports nothing of `edge` or `central`; both call `load_template` and `render`. Importing the
-package is cheap: the PDF and PNG libraries (reportlab, Pillow, zxing-cpp) load on the first
-`render` call, and a station that prints ZPL never needs them.
+package is cheap: the layout (with Pillow for text widths and zxing-cpp for symbol sizes) loads on
+the first `render` call, reportlab on the first PDF; a station that prints ZPL never needs it.
 """
 
 from __future__ import annotations

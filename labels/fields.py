@@ -54,12 +54,29 @@ def _gtin(name: str, raw: Any) -> str:
     return gs1.gtin(str(raw), name)
 
 
+def _sscc(name: str, raw: Any) -> str:
+    return gs1.sscc(str(raw), name)
+
+
+#: What the GTIN on a label identifies: a trade item gets (01); a logistic unit (02), with a (37) count.
+ROLES = ("trade_item", "logistic_unit")
+
+
+def _role(name: str, raw: Any) -> str:
+    text = str(raw).strip().lower().replace("-", "_").replace(" ", "_")
+    if text not in ROLES:
+        raise LabelError(name, f"{str(raw)!r} is not one of {', '.join(ROLES)}")
+    return text
+
+
 #: How each field kind turns what the caller passed into the value a label uses.
 KINDS: dict[str, Callable[[str, Any], Any]] = {
     "text": _text,
     "date": _date,
     "decimal": _decimal,
     "gtin": _gtin,
+    "sscc": _sscc,
+    "role": _role,
 }
 
 

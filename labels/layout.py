@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import operator
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from labels import code128, fields as fieldmod, gs1
+from labels import code128, fields as fieldmod, geometry, gs1, gs1_rules, matrix, textfit
 from labels import template as t
 from labels.errors import LabelError
 
@@ -17,18 +17,19 @@ DATAMATRIX_CAPACITY = 1556
 # GS1 General Specifications 5.4.1: at most 48 data characters in one GS1-128 symbol.
 GS1_128_MAX = 48
 # Code 128 needs ten modules of quiet zone on either side.
-QUIET = 10
+QUIET = geometry.QUIET["code128"]
 
 
 @dataclass(frozen=True, slots=True)
 class TextItem:
-    """Text whose top-left corner is at (x, y), `height` dots tall."""
+    """One line of text whose top-left corner is at (x, y), `height` dots tall, in a box `width` dots wide."""
 
     x: int
     y: int
     height: int
     text: str
     bold: bool = False
+    width: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,11 @@ class BarsItem:
 
 @dataclass(frozen=True, slots=True)
 class MatrixItem:
-    """A QR or Data Matrix symbol of `data`; `gs1` set for GS1 DataMatrix."""
+    """A QR or Data Matrix symbol of `data`; `gs1` set for GS1 DataMatrix.
+
+    A Data Matrix is exactly `rows` x `cols` modules; a QR code at most that (each printer picks its
+    QR version, so only the largest the data can need is fixed before layout).
+    """
 
     x: int
     y: int
@@ -58,6 +63,8 @@ class MatrixItem:
     kind: str  # "qr" or "datamatrix"
     data: str
     gs1: gs1.ElementString | None = None
+    rows: int = 0
+    cols: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +102,17 @@ def layout(template: t.Template, values: dict[str, Any], dpi: int = 203) -> Labe
     plan = _plan(template, dpi)
     checked = fieldmod.check(template.fields, values)
     shown = fieldmod.display(checked)
-    ctx = _Context(dpi, checked, shown, plan.width, plan.height)
+    role = (checked.get(plan.role_field) if plan.role_field else None) or template.role
+    gtin = next((checked[name] for name in plan.gtin_fields if checked[name] is not None), None)
+    ctx = _Context(dpi, checked, shown, plan.width, plan.height, role, gtin)
     items: list[Item] = []
-    for when, place in plan.steps:
-        if when and checked.get(when) is None:
+    for when, unless, place in plan.steps:
+        if (when and checked.get(when) is None) or (unless and checked.get(unless) is not None):
             continue
         items.extend(place(ctx))
+    if ctx.gs1:
+        # The syntax dictionary's pair rules hold for all GS1 symbols on one item together.
+        gs1_rules.check([(e.ai, e.field) for e in ctx.gs1])
     return Label(dpi, plan.width, plan.height, tuple(items))
 
 
@@ -111,6 +123,11 @@ class _Context:
     shown: dict[str, str]
     width: int
     height: int
+    role: str
+    #: The label's GTIN, if it has one.
+    gtin: str | None
+    #: Every GS1 element placed so far on this label.
+    gs1: list[gs1.Element] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +137,10 @@ class _Plan:
     template: t.Template  # held so that its id is not reused while the plan is cached
     width: int
     height: int
-    steps: tuple[tuple[str | None, Callable[[_Context], list[Item]]], ...]
+    steps: tuple[tuple[str | None, str | None, Callable[[_Context], list[Item]]], ...]
+    #: The field of kind "role", if the template has one: it overrides the template's role.
+    role_field: str | None
+    gtin_fields: tuple[str, ...]
 
 
 # Plans by (id(template), dpi). Templates are frozen and `load_template` hands out one object per
@@ -138,7 +158,9 @@ def _plan(template: t.Template, dpi: int) -> _Plan:
         template,
         _dots(template.width_mm, dpi),
         _dots(template.height_mm, dpi),
-        tuple((el.when, _PLACE[type(el)](el, dpi)) for el in template.elements),
+        tuple((el.when, el.unless, _PLACE[type(el)](el, template, dpi)) for el in template.elements),
+        next((name for name, spec in template.fields.items() if spec.kind == "role"), None),
+        tuple(name for name, spec in template.fields.items() if spec.kind == "gtin"),
     )
     if len(_PLANS) >= _PLANS_MAX:
         _PLANS.clear()
@@ -146,13 +168,8 @@ def _plan(template: t.Template, dpi: int) -> _Plan:
     return plan
 
 
-def _dots(mm: float, dpi: int) -> int:
-    return round(mm * dpi / 25.4)
-
-
-def _module(mm: float, dpi: int) -> int:
-    # Modules are whole printer dots so that preview and print agree bar for bar.
-    return max(1, round(mm * dpi / 25.4))
+_dots = geometry.dots
+_module = geometry.module
 
 
 def _filler(pattern: str) -> Callable[[dict[str, str]], str]:
@@ -172,10 +189,18 @@ def _culprit(pattern: str) -> str:
     return names[0] if len(names) == 1 else "data"
 
 
-def _text(el: t.Text, dpi: int) -> Callable[[_Context], list[Item]]:
-    x, y, height, bold = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _dots(el.size_mm, dpi), el.bold
+def _text(el: t.Text, template: t.Template, dpi: int) -> Callable[[_Context], list[Item]]:
+    x, y, size, bold = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _dots(el.size_mm, dpi), el.bold
+    box_width = _dots(geometry.text_box(el, template.width_mm)[0], dpi)
+    min_size = _dots(el.min_size_mm, dpi) if el.min_size_mm is not None else size
+    wrap, lines = el.overflow == "wrap", el.lines
     fill = _filler(el.text)
-    return lambda ctx: [TextItem(x, y, height, fill(ctx.shown), bold)]
+
+    def place(ctx: _Context) -> list[Item]:
+        fitted, rows = textfit.fit(fill(ctx.shown), box_width, size, min_size, wrap, lines, bold)
+        return [TextItem(x, y + i * fitted, fitted, row, bold, box_width) for i, row in enumerate(rows)]
+
+    return place
 
 
 def _elements(ctx: _Context, ais: tuple[t.AI, ...]) -> gs1.ElementString:
@@ -185,50 +210,62 @@ def _elements(ctx: _Context, ais: tuple[t.AI, ...]) -> gs1.ElementString:
         value = values.get(spec.field)
         if value is None:
             continue
-        if spec.ai == "qty":
+        if spec.ai == "gtin":
+            out.append(gs1.element("01" if ctx.role == "trade_item" else "02", value, spec.field))
+        elif spec.ai == "qty":
             unit = values.get(spec.unit_field)
             if unit is None:
                 raise LabelError(spec.unit_field, "is required for the GS1 quantity")
-            out.append(gs1.quantity_element(value, unit, spec.field))
+            qty = gs1.quantity_element(value, unit, spec.field)
+            if qty.ai == "37" and ctx.role == "trade_item":
+                if not (ctx.gtin or "").startswith("9"):
+                    continue  # (01) excludes (37); a fixed-measure GTIN already says how many it holds
+                qty = gs1.Element("30", qty.value, qty.field)  # variable count of a variable-measure item
+            out.append(qty)
         elif hasattr(value, "strftime"):
             out.append(gs1.element(spec.ai, gs1.date_value(value), spec.field))
         else:
             out.append(gs1.element(spec.ai, value, spec.field))
-    return gs1.build(out)
+    message = gs1.build(out)
+    ctx.gs1.extend(message.elements)
+    return message
 
 
-def _bars_placer(el, dpi: int) -> Callable[[_Context, str, str, gs1.ElementString | None], list[Item]]:
+def _bars_placer(el, template: t.Template, dpi: int) -> Callable[[_Context, str, str, gs1.ElementString | None], list[Item]]:
     """Places a Code 128 symbol of some text with this element's geometry."""
     module = _module(el.module_mm, dpi)
     x, y, height = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _dots(el.height_mm, dpi)
-    quiet = QUIET * module
-    hri, hri_y, hri_size = el.hri, y + height + _dots(0.5, dpi), max(_dots(2.0, dpi), 8)
+    room = geometry.linear_room(el, template.width_mm, dpi)
+    hri = el.hri
+    hri_y, hri_size = y + height + _dots(geometry.HRI_GAP_MM, dpi), geometry.hri_size(el, dpi)
 
     def place(ctx: _Context, text: str, field: str, message: gs1.ElementString | None) -> list[Item]:
         values = code128.codewords(text, field)
         # 11 modules a codeword, plus check (11) and stop (13).
         width = (11 * (len(values) + 1) + 13) * module
-        if x - quiet < 0 or x + width + quiet > ctx.width:
+        if width > room:
             raise LabelError(
                 field,
                 f"Code 128 of {text.replace(code128.FNC1, '')!r} is {width * 25.4 / dpi:.1f} mm wide "
-                f"at {dpi} dpi and does not fit the label with its quiet zones",
+                f"at {dpi} dpi; the template has room for {room * 25.4 / dpi:.1f} mm",
             )
         items: list[Item] = [BarsItem(x, y, height, module, tuple(values), message)]
         if hri:
-            items.append(TextItem(x, hri_y, hri_size, message.hri if message else text))
+            shown = message.hri if message else text
+            size, rows = textfit.fit(shown, room, hri_size, hri_size * 3 // 4, False, 1, False)
+            items.append(TextItem(x, hri_y, size, rows[0], False, room))
         return items
 
     return place
 
 
-def _code128(el: t.Code128, dpi: int) -> Callable[[_Context], list[Item]]:
-    bars, fill, culprit = _bars_placer(el, dpi), _filler(el.data), _culprit(el.data)
+def _code128(el: t.Code128, template: t.Template, dpi: int) -> Callable[[_Context], list[Item]]:
+    bars, fill, culprit = _bars_placer(el, template, dpi), _filler(el.data), _culprit(el.data)
     return lambda ctx: bars(ctx, fill(ctx.shown), culprit, None)
 
 
-def _gs1_128(el: t.GS1_128, dpi: int) -> Callable[[_Context], list[Item]]:
-    bars, ais = _bars_placer(el, dpi), el.ais
+def _gs1_128(el: t.GS1_128, template: t.Template, dpi: int) -> Callable[[_Context], list[Item]]:
+    bars, ais = _bars_placer(el, template, dpi), el.ais
 
     def place(ctx: _Context) -> list[Item]:
         message = _elements(ctx, ais)
@@ -248,10 +285,11 @@ def _blame(message: gs1.ElementString) -> str:
     return variable[0] if variable else "gs1"
 
 
-def _matrix(el, dpi: int, kind: str) -> Callable[[_Context], list[Item]]:
+def _matrix(el, template: t.Template, dpi: int, kind: str) -> Callable[[_Context], list[Item]]:
     x, y, module = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _module(el.module_mm, dpi)
     fill, culprit = _filler(el.data), _culprit(el.data)
     limit = QR_CAPACITY if kind == "qr" else DATAMATRIX_CAPACITY
+    room = geometry.symbol_size(kind, el.size, f"{template.name}: {kind}")
 
     def place(ctx: _Context) -> list[Item]:
         data = fill(ctx.shown)
@@ -259,22 +297,25 @@ def _matrix(el, dpi: int, kind: str) -> Callable[[_Context], list[Item]]:
             raise LabelError(culprit, f"nothing to encode in the {kind}")
         if len(data) > limit // 4 and len(data.encode()) > limit:  # UTF-8 takes at most 4 bytes a character
             raise LabelError(culprit, f"{len(data.encode())} bytes do not fit a {kind} (at most {limit})")
-        return [MatrixItem(x, y, module, kind, data)]
+        rows, cols = matrix.size(kind, data, False, room, culprit)
+        return [MatrixItem(x, y, module, kind, data, None, rows, cols)]
 
     return place
 
 
-def _gs1_datamatrix(el: t.GS1DataMatrix, dpi: int) -> Callable[[_Context], list[Item]]:
+def _gs1_datamatrix(el: t.GS1DataMatrix, template: t.Template, dpi: int) -> Callable[[_Context], list[Item]]:
     x, y, module, ais = _dots(el.x_mm, dpi), _dots(el.y_mm, dpi), _module(el.module_mm, dpi), el.ais
+    room = geometry.symbol_size("datamatrix", el.size, f"{template.name}: gs1_datamatrix")
 
     def place(ctx: _Context) -> list[Item]:
         message = _elements(ctx, ais)
-        return [MatrixItem(x, y, module, "datamatrix", message.data, message)]
+        rows, cols = matrix.size("datamatrix", matrix.gs1_content(message), True, room, _blame(message))
+        return [MatrixItem(x, y, module, "datamatrix", message.data, message, rows, cols)]
 
     return place
 
 
-def _line(el: t.Line, dpi: int) -> Callable[[_Context], list[Item]]:
+def _line(el: t.Line, template: t.Template, dpi: int) -> Callable[[_Context], list[Item]]:
     thick = max(1, _dots(el.thickness_mm, dpi))
     length = _dots(el.length_mm, dpi)
     w, h = (thick, length) if el.vertical else (length, thick)
@@ -282,20 +323,20 @@ def _line(el: t.Line, dpi: int) -> Callable[[_Context], list[Item]]:
     return lambda ctx: items
 
 
-def _box(el: t.Box, dpi: int) -> Callable[[_Context], list[Item]]:
+def _box(el: t.Box, template: t.Template, dpi: int) -> Callable[[_Context], list[Item]]:
     thick = max(1, _dots(el.thickness_mm, dpi))
     width, height = _dots(el.width_mm, dpi), _dots(el.height_mm, dpi)
     items = [BoxItem(_dots(el.x_mm, dpi), _dots(el.y_mm, dpi), width, height, thick)]
     return lambda ctx: items
 
 
-#: Per element type: given the element and a resolution, the function that places it on a label.
-_PLACE: dict[type, Callable[[Any, int], Callable[[_Context], list[Item]]]] = {
+#: Per element type: given the element, its template and a resolution, the function that places it.
+_PLACE: dict[type, Callable[[Any, t.Template, int], Callable[[_Context], list[Item]]]] = {
     t.Text: _text,
     t.Code128: _code128,
     t.GS1_128: _gs1_128,
-    t.QR: lambda el, dpi: _matrix(el, dpi, "qr"),
-    t.DataMatrix: lambda el, dpi: _matrix(el, dpi, "datamatrix"),
+    t.QR: lambda el, template, dpi: _matrix(el, template, dpi, "qr"),
+    t.DataMatrix: lambda el, template, dpi: _matrix(el, template, dpi, "datamatrix"),
     t.GS1DataMatrix: _gs1_datamatrix,
     t.Line: _line,
     t.Box: _box,

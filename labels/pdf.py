@@ -9,7 +9,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from labels import matrix
+from labels import code128, matrix
 from labels.fonts import font_path
 from labels.layout import BarsItem, BoxItem, Label, MatrixItem, TextItem
 
@@ -38,38 +38,41 @@ def render(label: Label) -> bytes:
     canvas.translate(0, label.height * scale)
     canvas.scale(scale, -scale)
     shapes = canvas.beginPath()
+    texts = canvas.beginText()
     for item in label.items:
-        _DRAW[type(item)](canvas, shapes, item)
+        _DRAW[type(item)](texts, shapes, item)
     canvas.drawPath(shapes, stroke=0, fill=1)
+    canvas.drawText(texts)
     canvas.showPage()
     canvas.save()
     return buf.getvalue()
 
 
-def _text(canvas: Canvas, shapes, item: TextItem) -> None:
-    # Flip back locally so glyphs are upright while coordinates stay in dots.
-    canvas.saveState()
-    canvas.translate(item.x, item.y + item.height * ASCENT)
-    canvas.scale(1, -1)
-    canvas.setFont(font_name(item.bold), item.height)
-    canvas.drawString(0, 0, item.text)
-    canvas.restoreState()
+def _text(texts, shapes, item: TextItem) -> None:
+    # One text object for the label; the text matrix flips glyphs upright while coordinates stay in dots.
+    texts.setFont(font_name(item.bold), item.height)
+    texts.setTextTransform(1, 0, 0, -1, item.x, item.y + item.height * ASCENT)
+    texts.textOut(item.text)
 
 
-def _bars(canvas: Canvas, shapes, item: BarsItem) -> None:
-    m = item.module
-    for start, length in matrix.runs(item.modules):
-        shapes.rect(item.x + start * m, item.y, length * m, item.height)
+def _bars(texts, shapes, item: BarsItem) -> None:
+    m, x, y, height = item.module, item.x, item.y, item.height
+    for start, length in _bar_runs(item.codewords):
+        shapes.rect(x + start * m, y, length * m, height)
 
 
-def _matrix(canvas: Canvas, shapes, item: MatrixItem) -> None:
-    m = item.module
-    for r, row in enumerate(matrix.grid(item)):
-        for start, length in matrix.runs(row):
-            shapes.rect(item.x + start * m, item.y + r * m, length * m, m)
+@lru_cache(maxsize=256)
+def _bar_runs(codewords: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(matrix.runs(code128.modules(list(codewords))))  # reprints repeat a symbol
 
 
-def _box(canvas: Canvas, shapes, item: BoxItem) -> None:
+def _matrix(texts, shapes, item: MatrixItem) -> None:
+    m, x, y = item.module, item.x, item.y
+    for r, start, length in matrix.dark_runs(item):
+        shapes.rect(x + start * m, y + r * m, length * m, m)
+
+
+def _box(texts, shapes, item: BoxItem) -> None:
     for x, y, w, h in box_rects(item):
         shapes.rect(x, y, w, h)
 

@@ -47,9 +47,8 @@ def _bars(draw: ImageDraw.ImageDraw, item: BarsItem) -> None:
 
 def _matrix(draw: ImageDraw.ImageDraw, item: MatrixItem) -> None:
     m = item.module
-    for r, row in enumerate(matrix.grid(item)):
-        for start, length in matrix.runs(row):
-            _fill(draw, item.x + start * m, item.y + r * m, length * m, m)
+    for r, start, length in matrix.dark_runs(item):
+        _fill(draw, item.x + start * m, item.y + r * m, length * m, m)
 
 
 def _box(draw: ImageDraw.ImageDraw, item: BoxItem) -> None:

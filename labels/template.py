@@ -9,16 +9,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from labels import geometry
 from labels.errors import LabelError
-from labels.fields import KINDS, FieldSpec
+from labels.fields import KINDS, ROLES, FieldSpec
 
 SHIPPED = Path(__file__).with_name("templates")
 DPIS = (203, 300, 600)
+OVERFLOWS = ("ellipsis", "wrap")
 
 
 @dataclass(frozen=True, slots=True)
 class AI:
-    """One GS1 element of a symbol: AI code (or "qty" for the unit-driven quantity) and its field."""
+    """One GS1 element of a symbol: AI code, "gtin" (role-driven) or "qty" (unit-driven), and its field."""
 
     ai: str
     field: str
@@ -35,6 +37,14 @@ class Text:
     size_mm: float = 3.0
     bold: bool = False
     when: str | None = None
+    unless: str | None = None
+    #: Box width; by default the text may run to as far from the right edge as it starts from the left.
+    width_mm: float | None = None
+    #: Text too wide for the box is first shrunk down to this size (default: no shrinking).
+    min_size_mm: float | None = None
+    #: At the smallest size, "ellipsis" cuts the text with "..."; "wrap" breaks it onto `lines` lines.
+    overflow: str = "ellipsis"
+    lines: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +57,11 @@ class Code128:
     height_mm: float = 10.0
     module_mm: float = 0.25
     hri: bool = True
+    hri_size_mm: float = 2.0
     when: str | None = None
+    unless: str | None = None
+    #: Widest the symbol may be; by default up to the right edge of the label less the quiet zone.
+    width_mm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,11 @@ class GS1_128:
     height_mm: float = 12.0
     module_mm: float = 0.25
     hri: bool = True
+    hri_size_mm: float = 2.0
     when: str | None = None
+    unless: str | None = None
+    #: Widest the symbol may be; by default up to the right edge of the label less the quiet zone.
+    width_mm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +90,9 @@ class QR:
     data: str
     module_mm: float = 0.5
     when: str | None = None
+    unless: str | None = None
+    #: The largest symbol the template has room for, "rows x columns" in modules (QR: 21x21 to 177x177).
+    size: str = "33x33"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +104,9 @@ class DataMatrix:
     data: str
     module_mm: float = 0.5
     when: str | None = None
+    unless: str | None = None
+    #: The largest symbol the template has room for: an ISO/IEC 16022 size, "rows x columns".
+    size: str = "22x22"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +118,9 @@ class GS1DataMatrix:
     ais: tuple[AI, ...]
     module_mm: float = 0.5
     when: str | None = None
+    unless: str | None = None
+    #: The largest symbol the template has room for: an ISO/IEC 16022 size, "rows x columns".
+    size: str = "22x22"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +133,7 @@ class Line:
     vertical: bool = False
     thickness_mm: float = 0.3
     when: str | None = None
+    unless: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +146,7 @@ class Box:
     height_mm: float
     thickness_mm: float = 0.3
     when: str | None = None
+    unless: str | None = None
 
 
 Element = Text | Code128 | GS1_128 | QR | DataMatrix | GS1DataMatrix | Line | Box
@@ -144,6 +173,8 @@ class Template:
     height_mm: float
     fields: dict[str, FieldSpec]
     elements: tuple[Element, ...]
+    #: The GTIN's role on this label, unless a field of kind "role" says otherwise for one label.
+    role: str = "trade_item"
 
 
 def load_template(name_or_path: str | Path) -> Template:
@@ -183,12 +214,18 @@ def from_dict(data: dict[str, Any], default_name: str = "label") -> Template:
         width, height = float(data.pop("width_mm")), float(data.pop("height_mm"))
     except (KeyError, TypeError, ValueError):
         raise LabelError("template", f"{name}: width_mm and height_mm are required numbers") from None
+    role = str(data.pop("role", "trade_item"))
+    if role not in ROLES:
+        raise LabelError("template", f"{name}: role {role!r} is not one of {', '.join(ROLES)}")
     fields = {k: _field(name, k, v) for k, v in data.pop("fields", {}).items()}
     elements = tuple(_element(name, i, e) for i, e in enumerate(data.pop("elements", [])))
     if data:
         raise LabelError("template", f"{name}: unknown keys {', '.join(sorted(data))}")
-    template = Template(name, width, height, fields, elements)
+    template = Template(name, width, height, fields, elements, role)
     _check_references(template)
+    geometry.check(name, width, height, elements, DPIS)
+    if role == "logistic_unit":
+        geometry.check_logistic(name, elements, DPIS)
     return template
 
 
@@ -215,9 +252,21 @@ def _element(template: str, index: int, table: dict[str, Any]) -> Element:
         except TypeError as exc:
             raise LabelError("template", f"{where}: ais: {exc}") from None
     try:
-        return cls(**table)
+        element = cls(**table)
     except TypeError as exc:
         raise LabelError("template", f"{where} ({kind}): {exc}") from None
+    if isinstance(element, Text):
+        _check_text(where, element)
+    return element
+
+
+def _check_text(where: str, el: Text) -> None:
+    if el.overflow not in OVERFLOWS:
+        raise LabelError("template", f"{where}: overflow {el.overflow!r} is not one of {', '.join(OVERFLOWS)}")
+    if el.lines < 1 or (el.lines > 1 and el.overflow != "wrap"):
+        raise LabelError("template", f"{where}: lines must be 1, or more with overflow = \"wrap\"")
+    if el.min_size_mm is not None and not 0 < el.min_size_mm <= el.size_mm:
+        raise LabelError("template", f"{where}: min_size_mm must be above 0 and at most size_mm ({el.size_mm})")
 
 
 def _check_references(template: Template) -> None:
@@ -232,8 +281,7 @@ def _check_references(template: Template) -> None:
             names.append(ai.field)
             if ai.ai == "qty":
                 names.append(ai.unit_field)
-        if el.when:
-            names.append(el.when)
+        names += [n for n in (el.when, el.unless) if n]
         for n in names:
             if n not in declared:
                 kind = type(el).__name__

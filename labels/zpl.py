@@ -53,7 +53,9 @@ def code128_data(values: list[int] | tuple[int, ...]) -> str:
 
 
 def _text(item: TextItem) -> str:
-    return f"^FO{item.x},{item.y}^A0N,{item.height},{item.height}{field_data(item.text)}^FS"
+    # A one-line field block as wide as the text's box: the printer never draws past it.
+    block = f"^FB{item.width},1,0,L,0" if item.width else ""
+    return f"^FO{item.x},{item.y}{block}^A0N,{item.height},{item.height}{field_data(item.text)}^FS"
 
 
 def _bars(item: BarsItem) -> str:
@@ -74,7 +76,10 @@ def _matrix(item: MatrixItem) -> str:
     data = item.data.replace(BX_ESCAPE, BX_ESCAPE * 2)
     if item.gs1 is not None:
         data = BX_ESCAPE + "1" + item.gs1.data.replace(BX_ESCAPE, BX_ESCAPE * 2).replace("\x1d", BX_ESCAPE + "1")
-    return f"^FO{item.x},{item.y}^BXN,{item.module},200,,,,{BX_ESCAPE}{field_data(data)}^FS"
+    # Columns and rows given: the printer draws the size the preview shows, not one of its choosing.
+    aspect = ",2" if item.rows != item.cols else ""
+    return (f"^FO{item.x},{item.y}^BXN,{item.module},200,{item.cols},{item.rows},,{BX_ESCAPE}{aspect}"
+            f"{field_data(data)}^FS")
 
 
 def _box(item: BoxItem) -> str:

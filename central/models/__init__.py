@@ -10,10 +10,12 @@ from central.models.production import (Recipe, RecipeInput, RecipeOutput, Recipe
 from central.models.ledger import ParkedIssue, StockMove, WorkOrderInput
 from central.models.people import Certification, Machine, MachineSkill, StageAssignment, WorkCentreSkill
 from central.models.reasons import ReasonEvent, StopMark
+from central.models.labels import SsccLabel
 
 ALL_MODELS = [User, ApiToken, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
 ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInput, RecipeOutput, RecipeStage,
                WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, WorkOrderInput, ParkedIssue]
 ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark, StageAssignment]
+ALL_MODELS += [SsccLabel]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "utcnow"]

@@ -21,6 +21,8 @@ class Decoded:
     is_gs1: bool
     text: str
     raw: bytes
+    #: Bounding box of the symbol in pixels: left, top, right, bottom.
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     def gs1_fields(self) -> dict[str, str]:
         """AI -> value, as biip reads the symbol with its symbology identifier."""
@@ -39,20 +41,40 @@ def decode_image(image: Image.Image) -> list[Decoded]:
             r.content_type == zxingcpp.ContentType.GS1,
             r.text,
             r.bytes,
+            _box(r.position),
         )
         for r in found
     ]
 
 
-def decode_pdf(data: bytes, dpi: int) -> list[Decoded]:
-    """Rasterise page one of a PDF at the printer's resolution and decode it."""
+def _box(position) -> tuple[int, int, int, int]:
+    corners = [position.top_left, position.top_right, position.bottom_right, position.bottom_left]
+    xs, ys = [p.x for p in corners], [p.y for p in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def zpl_image(data: bytes, dpi: int) -> Image.Image:
+    """ZPL as the printer would print it, rendered offline by zplkit, one pixel a dot."""
+    import zplkit
+
+    document = zplkit.render(data, zplkit.Options(dpi=dpi))
+    raster = document.labels[0].rasterize()
+    return Image.frombytes("L", (raster.width, raster.height), raster.pixels)
+
+
+def pdf_image(data: bytes, dpi: int) -> Image.Image:
+    """Page one of a PDF rasterised at the printer's resolution with hard edges."""
     doc = pypdfium2.PdfDocument(data)
     try:
         # One pixel a printer dot, hard edges: what a thermal head would print.
-        image = doc[0].render(scale=dpi / 72, no_smoothpath=True).to_pil()
+        return doc[0].render(scale=dpi / 72, no_smoothpath=True, no_smoothtext=True).to_pil().convert("L")
     finally:
         doc.close()
-    return decode_image(image)
+
+
+def decode_pdf(data: bytes, dpi: int) -> list[Decoded]:
+    """Rasterise page one of a PDF at the printer's resolution and decode it."""
+    return decode_image(pdf_image(data, dpi))
 
 
 def decode_png(data: bytes) -> list[Decoded]:
@@ -106,3 +128,15 @@ def goods_in_fields() -> dict[str, str]:
         "expiry": "2031-11-30",
         "url": "https://shopfloor.example/batches/S01-261120-0003",
     }
+
+
+@pytest.fixture(name="raster")
+def _raster_fixture():
+    """`raster.zpl(data, dpi)`, `raster.pdf(data, dpi)`: a rendered label as a grey image; `raster.decode(image)`."""
+
+    class Raster:
+        zpl = staticmethod(zpl_image)
+        pdf = staticmethod(pdf_image)
+        decode = staticmethod(decode_image)
+
+    return Raster

@@ -89,8 +89,8 @@ def test_an_edited_template_file_is_placed_anew(tmp_path):
     stamp = path.stat().st_mtime_ns + 1_000_000_000
     os.utime(path, ns=(stamp, stamp))
     second = render(str(path), {"a": "x"}, fmt="zpl", dpi=203)
-    assert b"^FO16,16^A0N" in first
-    assert b"^FO80,16^A0N" in second
+    assert b"^FO16,16^" in first
+    assert b"^FO80,16^" in second
 
 
 def test_one_template_at_two_resolutions_keeps_both_apart(batch_fields):

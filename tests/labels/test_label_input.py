@@ -53,7 +53,7 @@ def test_barcode_too_wide_for_the_label(tmp_path):
     with pytest.raises(LabelError) as caught:
         render(str(path), {"lot": "ABCDEFGHIJKLMNOP"}, fmt="zpl")
     assert caught.value.field == "lot"
-    assert "does not fit the label" in caught.value.message
+    assert "the template has room for" in caught.value.message
 
 
 def test_gs1_128_longer_than_48_characters_is_refused(tmp_path):

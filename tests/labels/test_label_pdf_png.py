@@ -10,7 +10,8 @@ BATCH_KG = [
     {"01": "09501101530003", "11": "261121", "17": "270521"},
     {"3101": "000125", "10": "S01-261121-0007"},
 ]
-GOODS_IN_PCS = [{"01": "04006381333931", "17": "311130", "37": "250", "10": "S01-261120-0003"}]
+# (01) excludes (37): the GTIN of a fixed-measure trade item already says how many it holds.
+GOODS_IN_PCS = [{"01": "04006381333931", "17": "311130", "10": "S01-261120-0003"}]
 
 
 def _gs1(decoded):
@@ -38,14 +39,13 @@ def test_goods_in_pdf_decodes_to_the_fields(goods_in_fields, dpi, decode_pdf):
 
 
 @pytest.mark.parametrize("dpi", [203, 300])
-def test_batch_counted_without_gtin_or_expiry(batch_fields, dpi, decode_pdf):
+def test_batch_without_gtin_has_no_gs1_symbol(batch_fields, dpi, decode_pdf):
     fields = dict(batch_fields, unit="pcs", qty="40")
     del fields["gtin"], fields["expiry"]
     found = decode_pdf(render("batch", fields, fmt="pdf", dpi=dpi), dpi)
-    # (37) is variable length, so an FNC1 must separate it from (10).
-    assert _gs1(found) == sorted([{"11": "261121"}, {"37": "40", "10": "S01-261121-0007"}], key=sorted)
-    raw = {d.raw for d in found if d.is_gs1}
-    assert b"3740\x1d10S01-261121-0007" in raw
+    # (10), (11) and (37) each require a GTIN: without one the batch code goes in a plain Code 128.
+    assert not any(d.is_gs1 for d in found)
+    assert _plain(found) == sorted([fields["url"], "S01-261121-0007"])
 
 
 @pytest.mark.parametrize("dpi", [203, 300])

@@ -107,10 +107,11 @@ def test_batch_label_zpl(batch_fields, dpi, module):
 
 
 def test_fnc1_follows_a_variable_length_count(batch_fields):
-    zpl = render("batch", dict(batch_fields, unit="pcs", qty="40"), fmt="zpl")
+    # A variable-measure trade item (indicator digit 9) counted in pieces: (01) with a (30) count.
+    zpl = render("batch", dict(batch_fields, gtin="99501101530006", unit="pcs", qty="40"), fmt="zpl")
     bars = [f["FD"] for f in fields(zpl) if "BC" in f]
-    assert bars[1] == ">;>83740>810>6S01->5261121>6->50007"
-    assert code128_text(bars[1]) == "]C13740\x1d10S01-261121-0007"
+    assert bars[1] == ">;>83040>810>6S01->5261121>6->50007"
+    assert code128_text(bars[1]) == "]C13040\x1d10S01-261121-0007"
 
 
 @pytest.mark.parametrize("dpi", [203, 300])
@@ -120,10 +121,11 @@ def test_goods_in_zpl_gs1_datamatrix_and_code128(goods_in_fields, dpi):
     assert len(dm) == 1
     params = dm[0]["BX"].split(",")
     assert params[0] == "N" and params[2] == "200" and params[6] == "_"
+    assert params[3:5] == ["22", "22"]  # the size the preview shows, not the printer's choice
     data = dm[0]["FD"]
     assert data.startswith("_1")  # FNC1 first: GS1 DataMatrix
     message = data[2:].replace("_1", "\x1d").replace("__", "_")
-    assert gs1("]d2" + message) == {"01": "04006381333931", "17": "311130", "37": "250", "10": "S01-261120-0003"}
+    assert gs1("]d2" + message) == {"01": "04006381333931", "17": "311130", "10": "S01-261120-0003"}
 
     lot = [f for f in fields(zpl) if "BC" in f]
     assert [code128_text(f["FD"]) for f in lot] == ["L_4711/A"]
