@@ -71,7 +71,7 @@ def user_new():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = auth.create_user(form.username.data.strip(), form.password.data, form.role.data, form.full_name.data.strip())
+            user = auth.create_user(form.username.data.strip(), form.password.data, form.role.data, (form.full_name.data or "").strip())
         except ShopfloorError as exc:
             show_error(form, exc)
         else:
