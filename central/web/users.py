@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, session, url_for
+from peewee import fn
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -59,7 +60,7 @@ class ActionForm(FlaskForm):
 def users():
     """Every login with its role, state and open sessions."""
     rows = list(User.select().order_by(User.username))
-    open_counts = dict(WebSession.select(WebSession.user, WebSession.id.count()).where(WebSession.ended_at.is_null())
+    open_counts = dict(WebSession.select(WebSession.user, fn.COUNT(WebSession.id)).where(WebSession.ended_at.is_null())
                        .group_by(WebSession.user).tuples())
     return render_template("users_list.html", users=rows, open_counts=open_counts)
 

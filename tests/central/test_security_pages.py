@@ -42,8 +42,10 @@ def test_users_page_creates_users_and_refuses_weak_passwords(app, admin_user):
     made = admin.post("/users/new", data={"username": "kim", "full_name": "Kim", "role": "operator",
                                           "password": "walnut harbour tempo", "csrf_token": form})
     assert made.status_code == 302
-    listing = admin.get("/users").get_data(as_text=True)
-    assert "kim" in listing and "operator" in listing
+    listing = admin.get("/users")
+    assert listing.status_code == 200
+    row = re.search(r"<tr><td><a href=\"/users/kim\">kim</a></td>(.*?)</tr>", listing.get_data(as_text=True), re.S).group(1)
+    assert "<td>Kim</td><td>operator</td>" in row and '<td class="num">0</td>' in row
 
 
 def test_users_page_sets_passwords_deactivates_and_manages_tokens(app, admin_user):
