@@ -273,48 +273,43 @@ def user_create(username, role, full_name, password, config):
     click.echo(f"created {role} {username}")
 
 
+def _for_user(config, username: str, action):
+    """Open central's database and return ``action(user, settings)`` for the user named."""
+    from central.auth import get_user
+    from central.db import database
+
+    settings, _ = open_central(config)
+    with database.connection_context():
+        return action(get_user(username), settings)
+
+
 @user.command("password")
 @click.argument("username")
 @click.option("--password", envvar="SHOPFLOOR_NEW_PASSWORD", help="new password (default: prompt)")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def user_password(username, password, config):
     """Set a user's password; every web session of the user ends."""
-    from central.auth import get_user, set_password
-    from central.db import database
+    from central.auth import set_password
 
-    open_central(config)
     password = _new_password(password)
-    with database.connection_context():
-        set_password(get_user(username), password)
+    _for_user(config, username, lambda account, _: set_password(account, password))
     click.echo(f"password of {username} changed; their sessions have ended")
 
 
-@user.command("deactivate")
-@click.argument("username")
-@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
-def user_deactivate(username, config):
-    """Deactivate a user: they cannot sign in, their sessions end and their tokens are revoked."""
-    from central.auth import get_user, set_active
-    from central.db import database
+def _activation_command(name: str, active: bool, help_text: str) -> None:
+    """Register `user deactivate` / `user activate`: the same steps with the opposite flag."""
+    @user.command(name, help=help_text)
+    @click.argument("username")
+    @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+    def command(username, config):
+        from central.auth import set_active
 
-    open_central(config)
-    with database.connection_context():
-        set_active(get_user(username), False)
-    click.echo(f"{username} deactivated")
+        _for_user(config, username, lambda account, _: set_active(account, active))
+        click.echo(f"{username} {name}d")
 
 
-@user.command("activate")
-@click.argument("username")
-@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
-def user_activate(username, config):
-    """Let a deactivated user sign in again (their old tokens stay revoked)."""
-    from central.auth import get_user, set_active
-    from central.db import database
-
-    open_central(config)
-    with database.connection_context():
-        set_active(get_user(username), True)
-    click.echo(f"{username} activated")
+_activation_command("deactivate", False, "Deactivate a user: they cannot sign in, their sessions end and their tokens are revoked.")
+_activation_command("activate", True, "Let a deactivated user sign in again (their old tokens stay revoked).")
 
 
 @user.command("token")
@@ -326,12 +321,10 @@ def user_activate(username, config):
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def user_token(username, name, scope, days, config):
     """Issue an API bearer token for a user; it is shown once."""
-    from central.auth import get_user, issue_token
-    from central.db import database
+    from central.auth import issue_token
 
-    settings, _ = open_central(config)
-    with database.connection_context():
-        click.echo(issue_token(get_user(username), name, scope, settings["api.token_days"] if days is None else days))
+    click.echo(_for_user(config, username, lambda account, settings: issue_token(
+        account, name, scope, settings["api.token_days"] if days is None else days)))
 
 
 @user.command("tokens")
@@ -339,15 +332,12 @@ def user_token(username, name, scope, days, config):
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def user_tokens(username, config):
     """List a user's tokens: id, name, scopes, expiry, last use and state."""
-    from central.auth import get_user, list_tokens, token_state
-    from central.db import database
+    from central.auth import list_tokens, token_state
 
-    open_central(config)
-    with database.connection_context():
-        for t in list_tokens(get_user(username)):
-            expires = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "never"
-            used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "-"
-            click.echo(f"{t.id}\t{t.name}\t{t.scopes}\texpires {expires}\tused {used}\t{token_state(t)}")
+    for t in _for_user(config, username, lambda account, _: list_tokens(account)):
+        expires = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "never"
+        used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "-"
+        click.echo(f"{t.id}\t{t.name}\t{t.scopes}\texpires {expires}\tused {used}\t{token_state(t)}")
 
 
 @user.command("revoke-token")
@@ -356,12 +346,9 @@ def user_tokens(username, config):
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def user_revoke_token(username, token_id, config):
     """Revoke one of a user's tokens by its id (see `user tokens`); it stops working at once."""
-    from central.auth import get_user, revoke_token
-    from central.db import database
+    from central.auth import revoke_token
 
-    open_central(config)
-    with database.connection_context():
-        token = revoke_token(token_id, get_user(username))
+    token = _for_user(config, username, lambda account, _: revoke_token(token_id, account))
     click.echo(f"token {token.id} ({token.name}) revoked")
 
 

@@ -104,6 +104,9 @@ def test_cli_password_and_deactivate_end_sessions_and_tokens(app, admin_user, se
         assert not WebSession.select().where(WebSession.ended_at.is_null()).exists()
         assert ApiToken.get(ApiToken.name == "scale").revoked
     assert sign_in(app.test_client(), admin_user[0], "gravel orchard ninety").status_code == 401
+    assert _cli(settings_overrides, "activate", admin_user[0]).output == f"{admin_user[0]} activated\n"
+    assert sign_in(app.test_client(), admin_user[0], "gravel orchard ninety").status_code == 302
+    assert api.get("/api/v1/items", headers={"Authorization": f"Bearer {token}"}).status_code == 401  # stays revoked
 
 
 def test_cli_tokens_list_and_revoke(app, admin_user, settings_overrides):
