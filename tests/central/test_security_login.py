@@ -130,3 +130,17 @@ def test_sign_in_never_redirects_off_site_or_fails(app, admin_user, target):
 def test_sign_in_returns_to_a_page_of_this_site(app, admin_user):
     resp = sign_in(app.test_client(), *admin_user, path="/login?next=/flags%3Fopen%3D1")
     assert resp.status_code == 302 and resp.headers["Location"] == "/flags?open=1"
+
+
+def test_the_initial_admin_password_file_goes_once_the_password_is_changed(db, settings_overrides):
+    from pathlib import Path
+
+    from central.config import load_settings
+    from central.seed import INITIAL_PASSWORD_FILE, seed_defaults
+
+    settings = load_settings(overrides=settings_overrides)
+    name, first = seed_defaults(settings)
+    assert seed_defaults(settings) == (name, first)  # still valid: shown again
+    auth.set_password(User.get(User.username == name), "quartz window saddle")
+    assert seed_defaults(settings) is None
+    assert not (Path(settings["data_dir"]) / INITIAL_PASSWORD_FILE).exists()
