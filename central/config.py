@@ -19,7 +19,7 @@ KEYS: tuple[Key, ...] = (
     Key("web.proxy_hops", 0, "reverse proxies in front of central whose X-Forwarded-For/-Proto/-Host are trusted (1 behind one TLS proxy)", int),
     Key("web.login_limit_user", "5 per minute;30 per hour", "failed sign-ins allowed per user name (Flask-Limiter syntax)"),
     Key("web.login_limit_client", "20 per minute;200 per hour", "sign-in attempts allowed per client address (Flask-Limiter syntax)"),
-    Key("web.rate_limit_storage", "memory://", "where sign-in attempts are counted: memory:// (one web process) or a shared store such as redis://host:6379"),
+    Key("web.rate_limit_storage", "database://", "where sign-in attempts are counted: database:// (central's database, shared by all workers), memory:// (each process) or redis://host:6379"),
     Key("api.token_days", 365, "days a new API token is valid unless told otherwise; 0 = no expiry", int),
     Key("mqtt.url", "mqtt://127.0.0.1:1883", "broker URL: mqtt://host:port or mqtts://host:port"),
     Key("mqtt.username", "central", "broker user name of central"),

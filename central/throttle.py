@@ -2,6 +2,7 @@
 
 Limits come from ``web.login_limit_user`` and ``web.login_limit_client``; past them the sign-in
 answers 429 with ``Retry-After``, even for the right password, until the window has passed.
+Counts are kept where ``web.rate_limit_storage`` says: by default central's own database.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from central import ratecounter  # noqa: F401  (registers the database:// storage)
 from shopfloor.settings import Settings
 
 
@@ -24,7 +26,7 @@ def _failed(response) -> bool:
 def init_throttle(app: Flask, settings: Settings) -> Limiter:
     """Attach a limiter to ``app`` and wrap the login view with both limits."""
     limiter = Limiter(get_remote_address, app=app, storage_uri=settings["web.rate_limit_storage"],
-                      strategy="moving-window", headers_enabled=True, default_limits=[])
+                      strategy="fixed-window", headers_enabled=True, default_limits=[])
     view = app.view_functions["web.login"]
     view = limiter.limit(settings["web.login_limit_client"], key_func=get_remote_address, methods=["POST"],
                          scope="login-client")(view)

@@ -1,4 +1,4 @@
-"""Server-side web sessions; token scopes and expiry; when a password was last changed."""
+"""Server-side web sessions; token scopes and expiry; when a password was last changed; sign-in counters."""
 
 from contextlib import suppress
 
@@ -34,10 +34,20 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             table_name = "web_session"
             indexes = [(('user', 'ended_at'), False)]
 
+    @migrator.create_model
+    class RateCounter(pw.Model):
+        key = pw.CharField(max_length=255, primary_key=True)
+        count = pw.IntegerField(default=0)
+        expires_at = pw.DoubleField(index=True)
+
+        class Meta:
+            table_name = "rate_counter"
+
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Drop them again."""
 
+    migrator.remove_model('rate_counter')
     migrator.remove_model('web_session')
     migrator.remove_fields('api_token', 'scopes', 'expires_at')
     migrator.remove_fields('user', 'password_changed_at')

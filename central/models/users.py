@@ -51,3 +51,11 @@ class WebSession(BaseModel):
 
     class Meta:
         indexes = [(("user", "ended_at"), False)]
+
+
+class RateCounter(BaseModel):
+    """A sign-in throttling counter (Flask-Limiter's fixed window), shared by every web worker."""
+
+    key = pw.CharField(max_length=255, primary_key=True)
+    count = pw.IntegerField(default=0)
+    expires_at = pw.DoubleField(index=True)  # epoch seconds: the window's end

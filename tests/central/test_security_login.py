@@ -27,6 +27,15 @@ def test_failed_sign_ins_per_user_are_throttled_even_for_the_right_password(app,
     assert sign_in(other_client, name.upper() + " ", "x").status_code == 429  # case and spaces do not escape it
 
 
+def test_every_web_worker_counts_the_same_attempts(app, admin_user, settings_overrides):
+    from central import create_app
+
+    other_worker = create_app(settings_overrides)  # another process on the same database
+    for worker in (app, other_worker, app):
+        assert sign_in(worker.test_client(), admin_user[0], "not it at all").status_code == 401
+    assert sign_in(other_worker.test_client(), *admin_user).status_code == 429
+
+
 def test_successful_sign_ins_do_not_use_up_the_user_limit(app, admin_user):
     for n in range(4):
         client = app.test_client()
