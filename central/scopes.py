@@ -1,7 +1,7 @@
 """What a caller may send, decided by method and path in one place rather than in each route.
 
 A token carries scopes (``central.models.users.SCOPES``); a person's session carries all of them,
-bounded only by their role. Independently of scopes, fields that change valuation (``*_cost``)
+bounded only by their role. Independently of scopes, fields that change valuation (``*cost*``, ``*_rate``)
 or override a rule (``allow_negative``, ``override_reason``) need the role planner or higher.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ OVERRIDE_FIELDS = ("allow_negative", "override_reason")
 
 
 def _is_cost_field(name: str) -> bool:
-    return name.endswith("_cost")
+    # unit_cost, standard_cost, cost_share, labour_rate, hourly_rate, ...
+    return "cost" in name or name.endswith("_rate")
 
 
 def _sent_fields() -> dict:

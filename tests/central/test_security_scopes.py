@@ -63,6 +63,15 @@ def test_a_planner_may_send_costs_and_overrides(app, plant):
     assert planner.post("/api/v1/stock/issues", json={"batch": "F5", "qty": "2", "allow_negative": True}).status_code == 201
 
 
+def test_master_data_costs_need_the_cost_scope(app, plant):
+    editor = _client(app, "erp-sync", "planner", "read,write")
+    assert editor.post("/api/v1/items", json={"code": "NEW", "unit": "kg"}).status_code == 201
+    priced = editor.post("/api/v1/items", json={"code": "NEW2", "unit": "kg", "standard_cost": "4"})
+    assert priced.status_code == 403 and "cost" in priced.get_json()["error"]
+    assert _client(app, "erp-sync", "planner", "read,write,cost").patch(
+        "/api/v1/items/NEW", json={"standard_cost": "4"}).status_code == 200
+
+
 def test_a_token_never_exceeds_its_users_role(app, plant):
     viewer = _client(app, "vic", "viewer")  # every scope, but a viewer
     assert viewer.post("/api/v1/stock/issues", json={"batch": "F1", "qty": "1"}).status_code == 403
