@@ -56,7 +56,8 @@ def issue_materials(issues: list[Issue]) -> list[list[Pick]]:
     with database.atomic():
         wos = lifecycle.work_orders({i.work_order for i in issues})
         batches = _batches({i.batch for i in issues if i.batch})
-        items = {it.code: it for it in Item.select().where(Item.code.in_([i.item for i in issues if i.item]))}
+        named = [i.item for i in issues if i.item and not (i.batch and i.batch in batches)]
+        items = {it.code: it for it in Item.select().where(Item.code.in_(named))} if named else {}
         places = _locations({i.location for i in issues if i.location})
         in_recipe = set(RecipeInput.select(RecipeInput.recipe, RecipeInput.item).where(
             RecipeInput.recipe.in_({wo.recipe_id for wo in wos.values()})).tuples())
@@ -99,7 +100,8 @@ def issue_materials(issues: list[Issue]) -> list[list[Pick]]:
             moves = [{"item": p.item, "batch": p.batch, "location": p.location, "qty": -p.qty, "value": -p.value,
                       "kind": "issue", "work_order": wo.id, "actor": issues[n].actor}
                      for (n, wo, *_), picks in zip(scanned, plans) for p in picks]
-            write_moves(moves, issues[scanned[0][0]].actor)
+            known = {(b.item_id, b.batch_id, b.location_id): b for rows in balances.values() for b in reversed(rows)}
+            write_moves(moves, issues[scanned[0][0]].actor, balances=known)
         for n, wo, item, place in picked:  # FIFO over the item's batches: after the scanned ones, one at a time
             results[n] = take_out(qty=issues[n].qty, actor=issues[n].actor, kind="issue", item=item, location=place,
                                   work_order=wo.id)

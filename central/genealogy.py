@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from peewee import JOIN, Case, fn
+from peewee import EXCLUDED, JOIN, fn
 
 from central.catalog import get_batch
 from central.db import database
 from central.errors import ValidationError
 from central.models import Batch, Item, Location, StockBalance, StockMove, WorkOrder, WorkOrderInput, WorkOrderOutput
 from central.models.fields import FixedDecimalField
-from central.quantities import raw
 
 CONSUMING = ("issue", "backflush")
 MAX_DEPTH = 100
@@ -28,9 +27,9 @@ _units = FixedDecimalField()
 
 
 def add_inputs(consumed: list[tuple[int, int, int, Decimal]]) -> None:
-    """Add consumed quantities (work order id, batch id, item id, qty) to the work orders' inputs, in sets.
+    """Add consumed quantities (work order id, batch id, item id, qty) to the work orders' inputs.
 
-    One query reads the rows that exist, one insert adds the new ones and one update the rest.
+    One statement: an insert that adds to the row of a (work order, batch) already there.
     """
     totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     items: dict[tuple[int, int], int] = {}
@@ -40,18 +39,11 @@ def add_inputs(consumed: list[tuple[int, int, int, Decimal]]) -> None:
             items[(wo_id, batch_id)] = item_id
     if not totals:
         return
-    wanted_wos = {k[0] for k in totals}
-    wanted_batches = {k[1] for k in totals}
-    existing = {(r.work_order_id, r.batch_id): r for r in WorkOrderInput.select().where(
-        WorkOrderInput.work_order.in_(wanted_wos), WorkOrderInput.batch.in_(wanted_batches))}
-    new = [{"work_order": k[0], "batch": k[1], "item": items[k], "qty": q} for k, q in totals.items() if k not in existing]
-    if new:
-        WorkOrderInput.insert_many(new).execute()
-    changed = [(existing[k].id, q) for k, q in totals.items() if k in existing]
-    if changed:
-        qty = WorkOrderInput.qty
-        WorkOrderInput.update(qty=qty + Case(WorkOrderInput.id, [(raw(i), raw(qty.db_value(q))) for i, q in changed])).where(
-            WorkOrderInput.id.in_([i for i, _ in changed])).execute()
+    rows = [{"work_order": k[0], "batch": k[1], "item": items[k], "qty": q} for k, q in sorted(totals.items())]
+    (WorkOrderInput.insert_many(rows)
+     .on_conflict(conflict_target=[WorkOrderInput.work_order, WorkOrderInput.batch],
+                  update={WorkOrderInput.qty: WorkOrderInput.qty + EXCLUDED.qty})
+     .execute())
 
 
 def _walk_sql(direction: str) -> str:

@@ -16,7 +16,7 @@ from peewee import Case
 
 from central import costing
 from central.catalog import default_location, get_batch, get_item, get_location
-from central.db import database, lock_row
+from central.db import database, insert_dicts, lock_row
 from central.errors import Conflict, ValidationError
 from central.flags import raise_flag
 from central.models import Batch, Item, Location, StockBalance, StockMove, utcnow
@@ -98,12 +98,15 @@ def _guard(actor: Actor, item: Item, batch: Batch | None, location: Location, af
                               "send allow_negative=true to override")
 
 
-def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
+def write_moves(moves: list[dict], actor: Actor, field: str = "qty",
+                balances: dict[tuple, StockBalance] | None = None) -> None:
     """Append ledger rows and apply their quantities to the balances, in sets (no row-at-a-time loop).
 
     Each move is a dict with item, batch, location (models), qty, value, kind and optionally
     work_order, reason, reference and actor (when the moves of several events are written
     together; ``actor`` otherwise). Negative results go through the negative-stock rule.
+    ``balances`` may hand over the balances already read (by item, batch and location id),
+    read again only when a key is not among them.
     """
     keyed = [m for m in moves if m["qty"] != 0]
     deltas: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -113,12 +116,12 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
         deltas[key] += m["qty"]
         models[key] = m
     if deltas:
-        balances = _balances_for(list(deltas))
-        missing = [k for k in deltas if k not in balances]
-        if missing:
-            StockBalance.insert_many([{"item": k[0], "batch": k[1], "location": k[2], "qty": ZERO} for k in missing]).execute()
+        if balances is None or any(k not in balances for k in deltas):
             balances = _balances_for(list(deltas))
-        changes = [(balances[k].id, d) for k, d in deltas.items() if d != 0]
+        missing = [k for k in deltas if k not in balances]
+        if missing:  # new balances start at their first move's quantity
+            insert_dicts(StockBalance, [{"item": k[0], "batch": k[1], "location": k[2], "qty": deltas[k]} for k in missing])
+        changes = [(balances[k].id, d) for k, d in deltas.items() if d != 0 and k in balances]
         if changes:
             qty = StockBalance.qty
             StockBalance.update(qty=qty + Case(StockBalance.id, [(raw(i), raw(qty.db_value(d))) for i, d in changes])).where(
@@ -126,7 +129,8 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
         for key, delta in deltas.items():
             if delta < 0:
                 m = models[key]
-                _guard(m.get("actor", actor), m["item"], m["batch"], m["location"], balances[key].qty + delta, field)
+                before = balances[key].qty if key in balances else ZERO
+                _guard(m.get("actor", actor), m["item"], m["batch"], m["location"], before + delta, field)
     rows = []
     for m in moves:
         who = m.get("actor", actor)
@@ -136,8 +140,7 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
             "work_order": m.get("work_order"), "reason": m.get("reason"), "reference": m.get("reference"),
             "user": who.user, "operator": who.operator, "event_id": who.event_id,
         })
-    if rows:
-        StockMove.insert_many(rows).execute()
+    insert_dicts(StockMove, rows)
 
 
 def _balances_for(keys: list[tuple]) -> dict[tuple, StockBalance]:

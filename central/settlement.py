@@ -19,12 +19,14 @@ variance.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
 from peewee import Case, fn
 
 from central import costing
+from central.db import insert_dicts
 from central.models import (Batch, Item, RecipeInput, RecipeOutput, StockBalance, StockMove, WorkCentre, WorkOrder,
                             WorkOrderOutput, WorkOrderStage, utcnow)
 from central.quantities import ZERO, exact, raw, split
@@ -72,10 +74,21 @@ def standard_unit_cost(wo: WorkOrder) -> Decimal:
 def provisional_costs(wo: WorkOrder) -> dict[int, Decimal]:
     """The unit cost each output item of ``wo`` enters stock at until the work order is settled.
 
-    Per valued output of the recipe: its unit cost on the latest settled work order of the
-    recipe; failing that, the standard unit cost × its cost share, per unit of its expected
-    yield (zero when the recipe gives no yield for a co- or by-product). Scrap: zero.
+    Fixed when the work order's first output is reported, so every output of one work order
+    enters at the same cost, and later outputs read one column. Per valued output of the recipe:
+    its unit cost on the latest settled work order of the recipe; failing that, the standard
+    unit cost × its cost share, per unit of its expected yield (zero when the recipe gives no
+    yield for a co- or by-product). Scrap: zero.
     """
+    if wo.provisional_costs:
+        return {int(k): Decimal(v) for k, v in json.loads(wo.provisional_costs).items()}
+    costs = _provisional_costs(wo)
+    wo.provisional_costs = json.dumps({str(k): str(v) for k, v in costs.items()})
+    WorkOrder.update(provisional_costs=wo.provisional_costs).where(WorkOrder.id == wo.id).execute()
+    return costs
+
+
+def _provisional_costs(wo: WorkOrder) -> dict[int, Decimal]:
     lines = list(RecipeOutput.select().where(RecipeOutput.recipe == wo.recipe_id))
     costs: dict[int, Decimal] = {}
     standard = None
@@ -136,8 +149,7 @@ def _book(wo: WorkOrder, changed: list[WorkOrderOutput], new_values: dict[int, D
     moves = [{"at": now, "kind": "revaluation", "item": o.item_id, "batch": o.batch_id, "location": None, "qty": ZERO,
               "value": a, "work_order": wo.id, "reference": f"settlement of {wo.number}"}
              for o, a in zip(changed, applied) if a]
-    if moves:
-        StockMove.insert_many(moves).execute()
+    insert_dicts(StockMove, moves)
     v, u = WorkOrderOutput.value, Batch.unit_cost
     WorkOrderOutput.update(value=Case(WorkOrderOutput.id, [(raw(o.id), raw(v.db_value(new_values[o.id]))) for o in changed])).where(
         WorkOrderOutput.id.in_([o.id for o in changed])).execute()

@@ -4,7 +4,7 @@
 ``work_order_input`` (batch → work order), which with ``work_order_output`` (work order → batch)
 carries the same genealogy in I + O rows. Existing links are rebuilt from the ledger, from which
 they were derived. Adds ``parked_issue`` (issues of batches not known yet), the work order's
-``settled_at`` and the recipe output's ``settled_unit_cost`` (the next provisional cost).
+``settled_at`` and ``provisional_costs`` and the recipe output's ``settled_unit_cost`` (the next provisional cost).
 """
 
 from contextlib import suppress
@@ -30,7 +30,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "work_order_input"
-            indexes = [(('work_order', 'batch'), True), (('batch', 'work_order'), False)]
+            indexes = [(('work_order', 'batch'), True)]
 
     @migrator.create_model
     class ParkedIssue(pw.Model):
@@ -48,7 +48,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         class Meta:
             table_name = "parked_issue"
 
-    migrator.add_fields('work_order', settled_at=pw.DateTimeField(null=True))
+    migrator.add_fields('work_order', settled_at=pw.DateTimeField(null=True), provisional_costs=pw.TextField(null=True))
     migrator.add_fields('recipe_output', settled_unit_cost=pw.BigIntegerField(null=True))
     migrator.sql(
         "INSERT INTO work_order_input (work_order_id, batch_id, item_id, qty) "
@@ -79,6 +79,6 @@ def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
         "SELECT i.batch_id, o.batch_id, o.work_order_id, i.qty FROM work_order_input i "
         "JOIN work_order_output o ON o.work_order_id = i.work_order_id AND o.batch_id <> i.batch_id WHERE i.qty > 0")
     migrator.remove_fields('recipe_output', 'settled_unit_cost')
-    migrator.remove_fields('work_order', 'settled_at')
+    migrator.remove_fields('work_order', 'settled_at', 'provisional_costs')
     migrator.remove_model('parked_issue')
     migrator.remove_model('work_order_input')

@@ -71,6 +71,7 @@ class WorkOrder(BaseModel):
     scrap_loss = FixedDecimalField(default=0)  # cost no valued output carries
     variance = FixedDecimalField(default=0)  # settlement of output already gone from stock
     settled_at = pw.DateTimeField(null=True)  # last settlement (at completion, again for each late fact)
+    provisional_costs = pw.TextField(null=True)  # JSON {item id: unit cost}, fixed at the first output
 
 
 class WorkOrderStage(BaseModel):

@@ -134,7 +134,7 @@ def test_value_is_conserved_across_a_work_order_and_trace_reaches_outputs(plant,
             assert wo.output_value + wo.scrap_loss == wo.input_cost + wo.conversion_cost
         else:  # running: outputs carry their provisional values
             assert wo.output_value == sum((o.value for o in WorkOrderOutput.select()), D(0))
-        consumed = {m.batch.code for m in StockMove.select().where(StockMove.work_order == wo.id,
+        consumed = {m.batch.code for m in StockMove.select().where(StockMove.work_order == wo.id, StockMove.batch.is_null(False),
                                                                    StockMove.kind.in_(("issue", "backflush")))}
         for code in consumed:
             reached = {b["batch"] for b in genealogy.trace(code, "forward")["batches"]}
