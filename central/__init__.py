@@ -6,9 +6,11 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+import peewee as pw
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from central.config import load_settings
 from central.db import database, open_database
@@ -36,6 +38,8 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     """Build the central web app. ``config`` is a Settings or a dict of key overrides."""
     from central import auth
     from central.api import api
+    from central.headers import init_headers
+    from central.throttle import init_throttle
     from central.web import web
 
     settings = config if isinstance(config, Settings) else load_settings(overrides=config)
@@ -44,6 +48,8 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     app.config["SECRET_KEY"] = secret_key(settings)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = settings["web.https"]
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False  # the cookie is sent at login, not with every answer
     app.config["PERMANENT_SESSION_LIFETIME"] = settings["web.session_hours"] * 3600
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _csrf_check, so token callers skip it
     app.config["WTF_CSRF_TIME_LIMIT"] = None
@@ -69,14 +75,20 @@ def create_app(config: dict | Settings | None = None) -> Flask:
 
     app.register_blueprint(web)
     app.register_blueprint(api)
+    init_throttle(app, settings)
+    init_headers(app, settings["web.https"])
+    if settings["web.proxy_hops"] > 0:
+        hops = settings["web.proxy_hops"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_error_handlers(app)
     return app
 
 
 def _error_response(status: int, body: dict, title: str):
     if auth_is_api():
-        return jsonify(body), status
-    return render_template("error.html", status=status, title=title, message=body.get("error", title)), status
+        return make_response(jsonify(body), status)
+    return make_response(render_template("error.html", status=status, title=title,
+                                         message=body.get("error", title)), status)
 
 
 def auth_is_api() -> bool:
@@ -95,7 +107,29 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Unauthorized)
     def _unauthorized(exc):
-        return _error_response(401, {"error": "login required: send a session cookie or 'Authorization: Bearer <token>'"}, "Login required")
+        return _error_response(401, {"error": exc.message}, "Login required")
+
+    @app.errorhandler(pw.IntegrityError)
+    def _integrity(exc):
+        # two requests created the same thing at once; the loser is told, nothing was written
+        log.info("conflict on %s %s: %s", request.method, request.path, exc)
+        lines = str(exc).strip().splitlines()
+        detail = next((x[len("DETAIL:"):].strip() for x in lines if x.startswith("DETAIL:")), lines[0] if lines else "")
+        return _error_response(409, {"error": f"conflict: another request changed the same record at the same time "
+                                              f"({detail}); nothing was saved, look at the current state and send again"},
+                               "Conflict")
+
+    @app.errorhandler(pw.OperationalError)
+    def _operational(exc):
+        text = str(exc).lower()
+        if "deadlock" in text or "could not serialize" in text:
+            return _integrity(exc)
+        if "locked" in text or "busy" in text:
+            response = _error_response(503, {"error": "the database is busy with other writes; nothing was saved, "
+                                                      "send again in a moment"}, "Busy")
+            response.headers["Retry-After"] = "1"
+            return response
+        return _unexpected(exc)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

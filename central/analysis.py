@@ -1,7 +1,6 @@
 """Pareto of reason codes: how often, how much and how long, per code, filtered, in one GROUP BY."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -9,6 +8,7 @@ from decimal import Decimal
 from typing import Mapping
 
 import peewee as pw
+from defusedcsv import csv  # a cell starting with = + - @ is written as text, never as a formula
 
 from central.errors import ValidationError
 from central.models import ReasonCode, ReasonEvent, WorkCentre

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from peewee import JOIN, fn
 
@@ -104,15 +105,19 @@ def render_pdf(record: dict) -> bytes:
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                             bottomMargin=15 * mm, title=f"Batch record {record['batch']['code']}")
+    def text(value, style: str = "Normal"):
+        # reportlab reads a Paragraph as markup (<img src=...>, <font>): user text goes in as plain text
+        return Paragraph(escape(str(value)), styles[style])
+
     b = record["batch"]
-    story = [Paragraph(f"Batch record {b['code']}", styles["Title"]),
-             Paragraph(f"{b['item']} {b['item_name'] or ''} · status {b['status']} · expiry {b['expiry'] or '—'} · "
-                       f"supplier lot {b['supplier_lot'] or '—'}", styles["Normal"]), Spacer(1, 4 * mm)]
+    story = [text(f"Batch record {b['code']}", "Title"),
+             text(f"{b['item']} {b['item_name'] or ''} · status {b['status']} · expiry {b['expiry'] or '—'} · "
+                  f"supplier lot {b['supplier_lot'] or '—'}"), Spacer(1, 4 * mm)]
 
     def table(title: str, header: list[str], rows: list[list]):
-        story.append(Paragraph(title, styles["Heading2"]))
+        story.append(text(title, "Heading2"))
         if not rows:
-            story.append(Paragraph("none", styles["Italic"]))
+            story.append(text("none", "Italic"))
             return
         t = Table([header] + [[("" if c is None else str(c)) for c in r] for r in rows], repeatRows=1)
         t.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 8), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
@@ -121,14 +126,14 @@ def render_pdf(record: dict) -> bytes:
 
     wo = record["work_order"]
     if wo:
-        story.append(Paragraph(f"Work order {wo['number']} (recipe {wo['recipe']}, {wo['status']}): started "
-                               f"{wo['started_at'] or '—'}, completed {wo['completed_at'] or '—'}", styles["Normal"]))
+        story.append(text(f"Work order {wo['number']} (recipe {wo['recipe']}, {wo['status']}): started "
+                          f"{wo['started_at'] or '—'}, completed {wo['completed_at'] or '—'}"))
     table("Inputs", ["item", "batch", "supplier lot", "qty", "unit", "value"],
           [[i["item"], i["batch"], i["supplier_lot"], i["qty"], i["unit"], i["value"]] for i in record["inputs"]])
     table("Stages", ["stage", "work centre", "started", "by", "ended", "by"],
           [[s["seq"], s["work_centre"], s["started_at"], s["started_by"], s["completed_at"], s["completed_by"]]
            for s in record["stages"]])
-    story.append(Paragraph("Operators: " + (", ".join(record["operators"]) or "—"), styles["Normal"]))
+    story.append(text("Operators: " + (", ".join(record["operators"]) or "—")))
     table("Outputs", ["batch", "item", "kind", "qty", "unit", "value"],
           [[o["batch"], o["item"], o["kind"], o["qty"], o["unit"], o["value"]] for o in record["outputs"]])
     went = record["where_it_went"]
@@ -138,8 +143,8 @@ def render_pdf(record: dict) -> bytes:
     table("Dispatched", ["batch", "to", "qty", "unit", "at"],
           [[x["batch"], x["to"], x["qty"], x["unit"], x["at"]] for x in went["dispatches"]])
     table("Flags", ["kind", "severity", "message", "resolved"],
-          [[f["kind"], f["severity"], Paragraph(f["message"], styles["BodyText"]), f["resolution"] or ""] for f in record["flags"]])
+          [[f["kind"], f["severity"], text(f["message"], "BodyText"), f["resolution"] or ""] for f in record["flags"]])
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(f"Generated {record['generated_at']} UTC", styles["Italic"]))
+    story.append(text(f"Generated {record['generated_at']} UTC", "Italic"))
     doc.build(story)
     return out.getvalue()

@@ -38,7 +38,9 @@ def open_database(url: str) -> pw.Database:
                 os.makedirs(parent, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"cannot create folder {parent} for the database: {exc.strerror}") from None
-        db = pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
+        # IMMEDIATE: a transaction takes the write lock when it begins, so concurrent writers wait
+        # their turn (busy_timeout) instead of failing when a read would turn into a write
+        db = pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     elif scheme in ("postgres", "postgresql", "postgresext"):
         try:
             import psycopg2  # noqa: F401  (the driver peewee uses)
@@ -49,6 +51,18 @@ def open_database(url: str) -> pw.Database:
         raise DatabaseError(f"database URL {url!r}: scheme must be sqlite:// or postgresql://")
     database.initialize(db)
     return db
+
+
+def lock_row(instance):
+    """``instance`` read again with its row locked until the transaction ends (PostgreSQL).
+
+    For state changes: a second request changing the same row waits and then sees the first
+    one's result. SQLite needs no row lock: its transactions take the write lock at the start.
+    """
+    if not isinstance(database.obj, pw.PostgresqlDatabase):
+        return instance
+    model = type(instance)
+    return model.select().where(model._meta.primary_key == instance._pk).for_update().get()
 
 
 def check_connection() -> None:

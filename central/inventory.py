@@ -16,7 +16,7 @@ from peewee import Case
 
 from central import costing
 from central.catalog import default_location, get_batch, get_item, get_location
-from central.db import database, insert_dicts
+from central.db import database, insert_dicts, lock_row
 from central.errors import Conflict, ValidationError
 from central.flags import raise_flag
 from central.models import Batch, Item, Location, StockBalance, StockMove, utcnow
@@ -194,7 +194,7 @@ def set_batch_status(code: str, status: str, actor: Actor, reason: str | None = 
     if status not in BATCH_STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}, got {status!r}")
     with database.atomic():
-        batch = get_batch(code)
+        batch = lock_row(get_batch(code))
         if status not in STATUS_CHANGES[batch.status]:
             raise Conflict("status", f"batch {code} is {batch.status}; it cannot become {status} "
                                      f"(allowed: {', '.join(sorted(STATUS_CHANGES[batch.status]))})")

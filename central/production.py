@@ -14,7 +14,7 @@ from datetime import date
 from central import settlement
 from central.catalog import check_code
 from central.consumption import backflush, issue_material, receive  # noqa: F401  (re-exported)
-from central.db import database
+from central.db import database, lock_row
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor
 from central.lifecycle import CLOSED, TRANSITIONS, get_work_order, open_for_fact, set_status as _set  # noqa: F401
@@ -70,7 +70,7 @@ def set_status(number: str, status: str, actor: Actor) -> WorkOrder:
     if status == "done":
         return complete(number, actor)
     with database.atomic():
-        wo = get_work_order(number)
+        wo = lock_row(get_work_order(number))
         if status not in TRANSITIONS[wo.status]:
             raise Conflict("status", f"work order {number} is {wo.status}; it cannot become {status}")
         _set(wo, status, actor)
@@ -80,7 +80,7 @@ def set_status(number: str, status: str, actor: Actor) -> WorkOrder:
 def apply_status_fact(number: str, status: str, actor: Actor, reason: str | None = None) -> WorkOrder:
     """A station paused or resumed a work order: applied when the rules allow, else flagged."""
     with database.atomic():
-        wo = get_work_order(number)
+        wo = lock_row(get_work_order(number))
         if status in TRANSITIONS[wo.status]:
             _set(wo, status, actor)
         elif wo.status != status:
@@ -116,7 +116,7 @@ def record_stage(number: str, seq: int, *, started: bool, actor: Actor) -> WorkO
 def complete(number: str, actor: Actor) -> WorkOrder:
     """Close a work order: backflush unscanned inputs, mark it done and settle its costs."""
     with database.atomic():
-        wo = get_work_order(number)
+        wo = lock_row(get_work_order(number))
         if wo.status in CLOSED or wo.status == "draft":
             if not actor.is_fact:
                 raise Conflict("status", f"work order {number} is {wo.status}; it cannot become done")

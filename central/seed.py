@@ -16,8 +16,9 @@ def seed_defaults(settings) -> tuple[str, str] | None:
     """Create user ``admin`` with a random password if there is no user yet.
 
     The password is written to ``data_dir/initial-admin-password`` (mode 600) so it can be
-    shown again until changed; returns (username, password) when it was just created or is
-    still on file, else None.
+    shown again until changed (`shopfloor user password admin` or the web page); once it has
+    been changed the file is removed. Returns (username, password) when it was just created or
+    is still on file and valid, else None.
     """
     path = Path(settings["data_dir"]) / INITIAL_PASSWORD_FILE
     with database.connection_context():
@@ -30,6 +31,9 @@ def seed_defaults(settings) -> tuple[str, str] | None:
             with os.fdopen(fd, "w") as fh:
                 fh.write(password + "\n")
             return "admin", password
+        changed = User.select().where(User.username == "admin", User.password_changed_at.is_null(False)).exists()
+    if path.exists() and changed:
+        path.unlink()
     if path.exists():
         return "admin", path.read_text().strip()
     return None

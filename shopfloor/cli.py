@@ -244,6 +244,16 @@ def user():
     """Logins for people and tokens for machines."""
 
 
+def _new_password(password: str | None) -> str:
+    """The password given, or one typed twice at a prompt."""
+    if password is not None:
+        return password
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != password:
+        raise UserError("the two passwords differ")
+    return password
+
+
 @user.command("create")
 @click.argument("username")
 @click.option("--role", default="viewer", show_default=True,
@@ -252,36 +262,94 @@ def user():
 @click.option("--password", envvar="SHOPFLOOR_NEW_PASSWORD", help="password (default: prompt)")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def user_create(username, role, full_name, password, config):
-    """Create a login with a role; the password is stored hashed."""
+    """Create a login with a role; the password must be 10+ characters and hard to guess."""
     from central.auth import create_user
     from central.db import database
 
     open_central(config, migrated=True)
-    if password is None:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Again: ") != password:
-            raise UserError("the two passwords differ")
+    password = _new_password(password)
     with database.connection_context():
         create_user(username, password, role, full_name)
     click.echo(f"created {role} {username}")
 
 
+def _for_user(config, username: str, action):
+    """Open central's database and return ``action(user, settings)`` for the user named."""
+    from central.auth import get_user
+    from central.db import database
+
+    settings, _ = open_central(config)
+    with database.connection_context():
+        return action(get_user(username), settings)
+
+
+@user.command("password")
+@click.argument("username")
+@click.option("--password", envvar="SHOPFLOOR_NEW_PASSWORD", help="new password (default: prompt)")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def user_password(username, password, config):
+    """Set a user's password; every web session of the user ends."""
+    from central.auth import set_password
+
+    password = _new_password(password)
+    _for_user(config, username, lambda account, _: set_password(account, password))
+    click.echo(f"password of {username} changed; their sessions have ended")
+
+
+def _activation_command(name: str, active: bool, help_text: str) -> None:
+    """Register `user deactivate` / `user activate`: the same steps with the opposite flag."""
+    @user.command(name, help=help_text)
+    @click.argument("username")
+    @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+    def command(username, config):
+        from central.auth import set_active
+
+        _for_user(config, username, lambda account, _: set_active(account, active))
+        click.echo(f"{username} {name}d")
+
+
+_activation_command("deactivate", False, "Deactivate a user: they cannot sign in, their sessions end and their tokens are revoked.")
+_activation_command("activate", True, "Let a deactivated user sign in again (their old tokens stay revoked).")
+
+
 @user.command("token")
 @click.argument("username")
 @click.option("--name", default="api", show_default=True, help="what the token is for")
+@click.option("--scope", "scope", default="read", show_default=True,
+              help="'full', or some of read, moves, cost, override, write (comma-separated)")
+@click.option("--days", type=int, default=None, help="days it is valid; 0 = no expiry (default: api.token_days)")
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
-def user_token(username, name, config):
+def user_token(username, name, scope, days, config):
     """Issue an API bearer token for a user; it is shown once."""
     from central.auth import issue_token
-    from central.db import database
-    from central.models import User
 
-    open_central(config)
-    with database.connection_context():
-        account = User.get_or_none(User.username == username)
-        if account is None:
-            raise UserError(f"user: no user {username!r}")
-        click.echo(issue_token(account, name))
+    click.echo(_for_user(config, username, lambda account, settings: issue_token(
+        account, name, scope, settings["api.token_days"] if days is None else days)))
+
+
+@user.command("tokens")
+@click.argument("username")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def user_tokens(username, config):
+    """List a user's tokens: id, name, scopes, expiry, last use and state."""
+    from central.auth import list_tokens, token_state
+
+    for t in _for_user(config, username, lambda account, _: list_tokens(account)):
+        expires = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "never"
+        used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "-"
+        click.echo(f"{t.id}\t{t.name}\t{t.scopes}\texpires {expires}\tused {used}\t{token_state(t)}")
+
+
+@user.command("revoke-token")
+@click.argument("username")
+@click.argument("token_id", type=int)
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+def user_revoke_token(username, token_id, config):
+    """Revoke one of a user's tokens by its id (see `user tokens`); it stops working at once."""
+    from central.auth import revoke_token
+
+    token = _for_user(config, username, lambda account, _: revoke_token(token_id, account))
+    click.echo(f"token {token.id} ({token.name}) revoked")
 
 
 @main.command("demo")

@@ -3,7 +3,7 @@ from central.models.base import BaseModel, utcnow
 from central.models.eventlog import EventRecord, Flag
 from central.models.reference import Operator, ReasonCode, Skill, WorkCentre
 from central.models.stations import Station
-from central.models.users import ApiToken, User
+from central.models.users import ApiToken, RateCounter, User, WebSession
 from central.models.stock import Batch, CostLayer, Item, Location, StockBalance
 from central.models.production import (Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkOrder,
                                        WorkOrderOutput, WorkOrderStage)
@@ -12,7 +12,7 @@ from central.models.people import Certification, Machine, MachineSkill, StageAss
 from central.models.reasons import ReasonEvent, StopMark
 from central.models.labels import SsccLabel
 
-ALL_MODELS = [User, ApiToken, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
+ALL_MODELS = [User, ApiToken, WebSession, RateCounter, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
 ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInput, RecipeOutput, RecipeStage,
                WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, WorkOrderInput, ParkedIssue]
 ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark, StageAssignment]

@@ -1,4 +1,4 @@
-"""People who log in to the web admin and API, and tokens for machines."""
+"""People who log in to the web admin and API, their sessions, and tokens for machines."""
 from __future__ import annotations
 
 import peewee as pw
@@ -6,6 +6,8 @@ import peewee as pw
 from central.models.base import BaseModel, utcnow
 
 ROLES = ("admin", "supervisor", "planner", "technician", "operator", "viewer")
+# What a token may do; a token carries one or more, and never more than its user's role allows.
+SCOPES = ("read", "moves", "cost", "override", "write")
 
 
 class User(BaseModel):
@@ -17,6 +19,7 @@ class User(BaseModel):
     full_name = pw.CharField(max_length=128, default="")
     active = pw.BooleanField(default=True)
     created_at = pw.DateTimeField(default=utcnow)
+    password_changed_at = pw.DateTimeField(null=True)
 
 
 class ApiToken(BaseModel):
@@ -28,3 +31,31 @@ class ApiToken(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
     last_used_at = pw.DateTimeField(null=True)
     revoked = pw.BooleanField(default=False)
+    scopes = pw.CharField(max_length=64, default=" ".join(SCOPES))  # space-separated, from SCOPES
+    expires_at = pw.DateTimeField(null=True)  # None: never
+
+
+class WebSession(BaseModel):
+    """A web login, kept on the server so that logout, a password change or deactivation ends it.
+
+    The browser's signed cookie holds only a random key; its SHA-256 is stored here.
+    """
+
+    key_hash = pw.CharField(max_length=64, unique=True)
+    user = pw.ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = pw.DateTimeField(default=utcnow)
+    last_seen_at = pw.DateTimeField(default=utcnow)
+    ended_at = pw.DateTimeField(null=True)
+    end_reason = pw.CharField(max_length=32, null=True)
+    client = pw.CharField(max_length=64, default="")  # remote address at login
+
+    class Meta:
+        indexes = [(("user", "ended_at"), False)]
+
+
+class RateCounter(BaseModel):
+    """A sign-in throttling counter (Flask-Limiter's fixed window), shared by every web worker."""
+
+    key = pw.CharField(max_length=255, primary_key=True)
+    count = pw.IntegerField(default=0)
+    expires_at = pw.DoubleField(index=True)  # epoch seconds: the window's end

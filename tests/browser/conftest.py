@@ -9,5 +9,5 @@ from central.db import database
 def supervisor(app):
     """A supervisor login: (username, password)."""
     with database.connection_context():
-        create_user("sue", "supervisor pw", "supervisor", "Sue")
-    return "sue", "supervisor pw"
+        create_user("sue", "supervisor sunrise", "supervisor", "Sue")
+    return "sue", "supervisor sunrise"

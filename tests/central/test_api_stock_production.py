@@ -116,6 +116,6 @@ def test_viewer_cannot_move_stock(app, client):
     from central.auth import create_user, issue_token
     with app.app_context():
         database.connect(reuse_if_open=True)
-        token = issue_token(create_user("viewer1", "long password", "viewer"), "t")
+        token = issue_token(create_user("viewer1", "viewer lantern oak", "viewer"), "t")
     resp = client.post("/api/v1/stock/receipts", json={"item": "X", "qty": "1"}, headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 403

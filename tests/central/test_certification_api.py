@@ -63,7 +63,7 @@ def test_machines_and_work_centre_requirements(api):
 def test_writes_need_a_supervisor(app, client):
     from central.auth import create_user, issue_token
     with database.connection_context():
-        token = issue_token(create_user("viewer1", "password123", "viewer"), "t")
+        token = issue_token(create_user("viewer1", "viewer lantern oak", "viewer"), "t")
     resp = client.post("/api/v1/operators", json={"badge": "OP-1"}, headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 403
     assert client.get("/api/v1/operators", headers={"Authorization": f"Bearer {token}"}).status_code == 200

@@ -61,3 +61,17 @@ def test_every_config_key_is_documented_with_its_default(side, keys):
         if isinstance(key.default, bool):
             expected = f"`{str(key.default).lower()}`"
         assert shown == expected, f"docs/configuration.md: {key.name} default is {shown}, code says {expected}"
+
+
+def test_security_md_names_every_role_scope_and_header():
+    from central.headers import POLICY
+    from central.models.users import ROLES, SCOPES
+
+    text = (DOCS / "security.md").read_text()
+    for role in ROLES:
+        assert f"| `{role}` |" in text, f"docs/security.md: role {role} missing from the roles table"
+    for scope in SCOPES:
+        assert f"| `{scope}` |" in text, f"docs/security.md: scope {scope} missing from the scopes table"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Strict-Transport-Security"):
+        assert f"| `{header}` |" in text, f"docs/security.md: header {header} not described"
+    assert POLICY.format(nonce=" ['nonce-…']") in text, "docs/security.md shows another content security policy"
