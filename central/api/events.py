@@ -12,6 +12,18 @@ from central.errors import NotFound, ValidationError
 from central.flags import resolve_flag
 from central.models import EventRecord, Flag, Station
 from central.stations import register_station, station_json, update_station
+from central.api.schemas import Code, Id, Query, Text  # noqa: F401
+
+
+class EventPath(Query):
+    event_id: Text(64, min_length=1)
+
+class FlagPath(Query):
+    flag_id: Id
+
+class StationPath(Query):
+    code: Code
+
 
 
 def _time_arg(name: str) -> datetime | None:
@@ -52,8 +64,9 @@ def list_events():
 
 
 @api.get("/events/<event_id>")
-def get_event(event_id: str):
+def get_event(path: EventPath):
     """One event by id, with the flags it raised."""
+    event_id = path.event_id
     row = EventRecord.get_or_none(EventRecord.id == event_id) if len(event_id) <= 64 else None
     if row is None:
         raise NotFound("id", f"no event {event_id!r}")
@@ -89,8 +102,9 @@ def list_flags():
 
 @api.post("/flags/<int:flag_id>/resolve")
 @require_role("supervisor")
-def resolve(flag_id: int):
+def resolve(path: FlagPath):
     """Close a flag with what was done (supervisor)."""
+    flag_id = path.flag_id
     body = json_body()
     resolution = body.get("resolution")
     if not isinstance(resolution, str):
@@ -122,6 +136,7 @@ def create_station():
 
 @api.patch("/stations/<code>")
 @require_role("admin")
-def patch_station(code: str):
+def patch_station(path: StationPath):
     """Change a station's name, kind, work centre or active flag (admin)."""
+    code = path.code
     return jsonify(station_json(update_station(code, **json_body())))

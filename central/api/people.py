@@ -11,6 +11,33 @@ from central.assignment import Assigner, assign_operator, assignment_dict, list_
 from central.auth import require_role
 from central.errors import ValidationError
 from central.people_import import import_certifications, import_operators
+from central.api.schemas import Code, Id, Query, Text  # noqa: F401
+
+
+class OperatorPath(Query):
+    badge: Code
+
+class CertificationPath(Query):
+    cert_id: Id
+
+class WorkCentrePath(Query):
+    code: Code
+
+class MachinePath(Query):
+    code: Code
+
+class WorkOrderPath(Query):
+    number: Code
+
+class StagePath(Query):
+    number: Code
+    seq: Id
+
+class AssignmentPath(Query):
+    number: Code
+    seq: Id
+    badge: Code
+
 
 WRITERS = ("supervisor",)
 
@@ -38,8 +65,9 @@ def operators_create():
 
 
 @api.get("/operators/<badge>")
-def operators_get(badge):
+def operators_get(path: OperatorPath):
     """One operator with their certifications."""
+    badge = path.badge
     operator = ops.get_operator(badge)
     return jsonify({**ops.operator_dict(operator),
                     "certifications": [certs.certification_dict(c) for c in certs.list_certifications(badge=badge)]})
@@ -47,8 +75,9 @@ def operators_get(badge):
 
 @api.patch("/operators/<badge>")
 @require_role(*WRITERS)
-def operators_update(badge):
+def operators_update(path: OperatorPath):
     """Change ``name`` or ``active``."""
+    badge = path.badge
     return jsonify(ops.operator_dict(ops.update_operator(badge, json_body())))
 
 
@@ -120,15 +149,17 @@ def certifications_create():
 
 
 @api.get("/certifications/<int:cert_id>")
-def certifications_get(cert_id):
+def certifications_get(path: CertificationPath):
     """One certification."""
+    cert_id = path.cert_id
     return jsonify(certs.certification_dict(certs.get_certification(cert_id)))
 
 
 @api.patch("/certifications/<int:cert_id>")
 @require_role(*WRITERS)
-def certifications_update(cert_id):
+def certifications_update(path: CertificationPath):
     """Change ``level``, ``issued``, ``expires`` or ``issued_by``."""
+    cert_id = path.cert_id
     certs.update_certification(cert_id, json_body())
     return jsonify(certs.certification_dict(certs.get_certification(cert_id)))
 
@@ -142,16 +173,18 @@ def certifications_import():
 
 
 @api.get("/work-centres/<code>/skills")
-def work_centre_skills_get(code):
+def work_centre_skills_get(path: WorkCentrePath):
     """The skills a work centre requires."""
+    code = path.code
     centre = reqs.get_work_centre(code)
     return jsonify({"work_centre": code, "skills": [r.to_dict() for r in reqs.work_centre_requirements(centre.id)]})
 
 
 @api.put("/work-centres/<code>/skills")
 @require_role(*WRITERS)
-def work_centre_skills_put(code):
+def work_centre_skills_put(path: WorkCentrePath):
     """Replace them: ``{"skills": [{"skill", "min_level"}]}``."""
+    code = path.code
     rows = reqs.set_work_centre_skills(code, json_body().get("skills"))
     return jsonify({"work_centre": code, "skills": [r.to_dict() for r in rows]})
 
@@ -174,22 +207,26 @@ def machines_create():
 
 @api.patch("/machines/<code>")
 @require_role(*WRITERS)
-def machines_update(code):
+def machines_update(path: MachinePath):
     """Change ``name``, ``work_centre``, ``active``; ``skills`` replaces its requirements."""
+    code = path.code
     reqs.update_machine(code, json_body())
     return jsonify(reqs.machine_dict(reqs.get_machine(code)))
 
 
 @api.get("/work-orders/<number>/assignments")
-def assignments_list(number):
+def assignments_list(path: WorkOrderPath):
     """Operators assigned to the work order's stages, with any override and its reason."""
+    number = path.number
     return jsonify({"work_order": number, "assignments": [assignment_dict(a) for a in list_assignments(number)]})
 
 
 @api.post("/work-orders/<number>/stages/<int:seq>/assignments")
 @require_role("supervisor", "planner")
-def assignments_create(number, seq):
+def assignments_create(path: StagePath):
     """Assign ``{"operator": badge}``; not certified is 409 unless a supervisor sends ``override_reason``."""
+    number = path.number
+    seq = path.seq
     body = json_body()
     row = assign_operator(number, seq, body.get("operator"), Assigner(g.user.username, g.user.role),
                           override_reason=body.get("override_reason"))
@@ -198,7 +235,10 @@ def assignments_create(number, seq):
 
 @api.delete("/work-orders/<number>/stages/<int:seq>/assignments/<badge>")
 @require_role("supervisor", "planner")
-def assignments_delete(number, seq, badge):
+def assignments_delete(path: AssignmentPath):
     """Take an operator off a stage."""
+    number = path.number
+    seq = path.seq
+    badge = path.badge
     unassign_operator(number, seq, badge)
     return "", 204

@@ -6,13 +6,22 @@ from flask import jsonify, request
 from central import production, recipes
 from central.api import inputs
 from central.api.blueprint import api, json_body, page_args
-from central.api.openapi import documented
+from central.api.stock import documented  # noqa: F401
 from central.api.stock import MASTER, MOVERS, PAGE, _picks, actor
 from central.auth import require_role
 from central.errors import ValidationError
 from central.models import (Item, Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkCentre, WorkOrder,
                             WorkOrderOutput, WorkOrderStage)
 from central.models.production import WORK_ORDER_STATUSES
+from central.api.schemas import Code, Id, Query, Text  # noqa: F401
+
+
+class WorkOrderPath(Query):
+    number: Code
+
+class RecipePath(Query):
+    code: Code
+
 
 
 def _stage_dict(s) -> dict:
@@ -80,8 +89,9 @@ def recipes_create():
 
 
 @api.get("/recipes/<code>")
-def recipes_get(code):
+def recipes_get(path: RecipePath):
     """One recipe."""
+    code = path.code
     return jsonify(recipe_dict(recipes.get_recipe(code, "code")))
 
 
@@ -118,16 +128,18 @@ def work_orders_create():
 
 
 @api.get("/work-orders/<number>")
-def work_orders_get(number):
+def work_orders_get(path: WorkOrderPath):
     """One work order with its stages, outputs and costs."""
+    number = path.number
     return jsonify(work_order_dict(production.get_work_order(number, "number"), detail=True))
 
 
 @api.post("/work-orders/<number>/status")
 @require_role(*MASTER)
 @documented(body={"status": ("string", True, ", ".join(WORK_ORDER_STATUSES))})
-def work_orders_status(number):
+def work_orders_status(path: WorkOrderPath):
     """Change the status (draft → released → in_progress ⇄ paused → done; cancelled until done)."""
+    number = path.number
     body = json_body()
     wo = production.set_status(number, body.get("status"), actor())
     return jsonify(work_order_dict(wo, detail=True))
@@ -138,8 +150,9 @@ def work_orders_status(number):
 @documented(body={"batch": ("code", False, "batch scanned"), "item": ("code", False, "item, picked FIFO/FEFO"),
                   "qty": ("decimal", True, "> 0"), "unit": ("code", False, ""), "location": ("code", False, ""),
                   "allow_negative": ("boolean", False, "")})
-def work_orders_issue(number):
+def work_orders_issue(path: WorkOrderPath):
     """Issue material to the work order."""
+    number = path.number
     body = json_body()
     picks = production.issue_material(number, qty=inputs.decimal(body, "qty", positive=True), actor=actor(),
                                       batch=inputs.code(body, "batch", required=False),
@@ -155,8 +168,9 @@ def work_orders_issue(number):
                   "batch": ("code", True, "new batch code"), "qty": ("decimal", True, "> 0"),
                   "unit": ("code", False, ""), "location": ("code", False, "default: the finished-goods location"),
                   "reason": ("code", False, "required for scrap")})
-def work_orders_output(number):
+def work_orders_output(path: WorkOrderPath):
     """Report an output batch of the work order."""
+    number = path.number
     body = json_body()
     out = production.report_output(number, item=inputs.code(body, "item"), kind=body.get("kind"),
                                    batch=inputs.code(body, "batch"), qty=inputs.decimal(body, "qty", positive=True),
@@ -170,7 +184,8 @@ def work_orders_output(number):
 @api.post("/work-orders/<number>/complete")
 @require_role(*MOVERS)
 @documented(body={"allow_negative": ("boolean", False, "let backflush take stock below zero")})
-def work_orders_complete(number):
+def work_orders_complete(path: WorkOrderPath):
     """Complete: backflush unscanned inputs, mark done, settle costs."""
+    number = path.number
     return jsonify(work_order_dict(production.complete(number, actor()), detail=True))
 

@@ -8,6 +8,12 @@ from central.analysis import pareto_csv, pareto_filter, pareto_json, reason_pare
 from central.api.blueprint import api, json_body
 from central.auth import require_role
 from central.operators import check_bool
+from central.api.schemas import Code, Id, Query, Text  # noqa: F401
+
+
+class ReasonCodePath(Query):
+    code: Code
+
 
 WRITERS = ("supervisor", "planner")
 
@@ -32,15 +38,17 @@ def reason_codes_create():
 
 
 @api.get("/reason-codes/<code>")
-def reason_codes_get(code):
+def reason_codes_get(path: ReasonCodePath):
     """One reason code."""
+    code = path.code
     return jsonify(reasons.reason_code_dict(reasons.get_reason_code(code)))
 
 
 @api.patch("/reason-codes/<code>")
 @require_role(*WRITERS)
-def reason_codes_update(code):
+def reason_codes_update(path: ReasonCodePath):
     """Change ``description``, ``category`` or ``active``."""
+    code = path.code
     return jsonify(reasons.reason_code_dict(reasons.update_reason_code(code, json_body())))
 
 

@@ -1,33 +1,103 @@
 """JSON API for items, locations, batches, stock on hand, the ledger and stock operations."""
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import g, jsonify, request
+from pydantic import Field
 
 from central import catalog, inventory, stockview
 from central.api import inputs
 from central.api.blueprint import api, json_body, page_args
-from central.api.openapi import documented
+from central.api.schemas import (Code, DecimalOut, Money, Out, PageQuery, Query, Strict, Text, TimeOut, answers,
+                                 link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
 from central.models import Batch, Item, Location, StockBalance
-from central.models.stock import BATCH_STATUSES
+from central.models.stock import BATCH_STATUSES, COSTING_METHODS
+from central.api.schemas import Code, Id, Query, Text  # noqa: F401
+
+
+class BatchPath(Query):
+    code: Code
+
 
 MASTER = ("supervisor", "planner")
 MOVERS = ("supervisor", "planner", "operator")
 PAGE = {"limit": ("integer", False, "page size, 1-500 (default 50)"), "offset": ("integer", False, "rows to skip")}
-ITEM_BODY = {
-    "code": ("code", True, "item code"), "name": ("string", False, ""), "unit": ("code", True, "unit of measure"),
-    "batch_tracked": ("boolean", False, "default true"), "costing": ("string", False, "fifo (default) or average"),
-    "gtin": ("string", False, "GTIN-8/12/13/14 with a valid check digit"),
-    "shelf_life_days": ("integer", False, "days; items with a shelf life are picked FEFO"),
-    "standard_cost": ("decimal", False, "cost per unit used until the first receipt"),
-}
 MOVE_BODY = {
     "item": ("code", False, "item code (picked FIFO, or FEFO with a shelf life, when no batch is given)"),
     "batch": ("code", False, "batch code"), "qty": ("decimal", True, "quantity in the item's unit, > 0"),
     "unit": ("code", False, "checked against the item's unit"), "location": ("code", False, "location code"),
     "allow_negative": ("boolean", False, "override the refusal to take stock below zero"),
 }
+
+
+def documented(**_declared):  # replaced route by route with pydantic declarations
+    return lambda view: view
+
+
+# --- schemas: items ---------------------------------------------------------------------------
+
+Gtin = Text(14, description="GTIN-8, -12, -13 or -14 with a valid check digit")
+ShelfLife = Field(None, ge=1, le=36500, description="days; items with a shelf life are picked FEFO")
+
+
+class ItemPath(Query):
+    code: Code
+
+
+class ItemQuery(PageQuery):
+    q: Text(64, description="code or name contains") | None = None
+
+
+class ItemChange(Strict):
+    """The fields of an item that can be changed."""
+
+    name: Text(128) = ""
+    unit: Code = Field(description="unit of measure")
+    batch_tracked: bool = Field(True, description="stock is kept per batch")
+    costing: Literal[COSTING_METHODS] = Field("fifo", description="how issues are valued")
+    gtin: Gtin | None = None
+    shelf_life_days: int | None = ShelfLife
+    standard_cost: Money | None = Field(None, description="cost per unit used until the first receipt")
+    active: bool = True
+
+
+class ItemCreate(ItemChange):
+    code: Code = Field(description="item code, unique")
+
+
+class ItemUpdate(ItemChange):
+    """Only the fields sent change; unit, costing and tracking are fixed once the item has stock moves."""
+
+    unit: Code | None = Field(None, description="unit of measure")
+    batch_tracked: bool | None = None
+    costing: Literal[COSTING_METHODS] | None = None
+    name: Text(128) | None = None
+    active: bool | None = None
+
+
+class ItemOut(Out):
+    model_config = with_links(
+        GetItem=link("items_get", parameters={"code": "$response.body#/code"}),
+        UpdateItem=link("items_update", parameters={"code": "$response.body#/code"}),
+        ItemBatches=link("batches_list", parameters={"item": "$response.body#/code"}),
+        ReceiveItem=link("stock_receive", "a goods receipt of this item",
+                         body={"item": "$response.body#/code", "qty": "1"}))
+
+    code: Code
+    name: str
+    unit: Code
+    batch_tracked: bool
+    costing: Literal[COSTING_METHODS]
+    gtin: str | None
+    shelf_life_days: int | None
+    last_cost: DecimalOut
+    active: bool
+
+
+ItemPage = page_of("items", ItemOut)
 
 
 def actor() -> Actor:
@@ -60,38 +130,35 @@ def _page(name: str, rows: list, total: int, limit: int, offset: int):
 
 # --- items and locations -----------------------------------------------------------------------
 
-@api.get("/items")
-@documented(query={"q": ("string", False, "code or name contains"), **PAGE})
-def items_list():
+@api.get("/items", responses=answers((200, ItemPage)))
+def items_list(query: ItemQuery):
     """Items by code."""
-    limit, offset = page_args()
-    query = Item.select().order_by(Item.code)
-    if request.args.get("q"):
-        q = request.args["q"]
-        query = query.where(Item.code.contains(q) | Item.name.contains(q))
-    return _page("items", [item_dict(i) for i in query.limit(limit).offset(offset)], query.count(), limit, offset)
+    rows = Item.select().order_by(Item.code)
+    if query.q:
+        rows = rows.where(Item.code.contains(query.q) | Item.name.contains(query.q))
+    return _page("items", [item_dict(i) for i in rows.limit(query.limit).offset(query.offset)], rows.count(),
+                 query.limit, query.offset)
 
 
-@api.post("/items")
+@api.post("/items", responses=answers((201, ItemOut), 409))
 @require_role(*MASTER)
-@documented(body=ITEM_BODY)
-def items_create():
+def items_create(body: ItemCreate):
     """Create an item."""
-    return jsonify(item_dict(catalog.create_item(json_body()))), 201
+    return jsonify(item_dict(catalog.create_item(body.model_dump(exclude_unset=True)))), 201
 
 
-@api.get("/items/<code>")
-def items_get(code):
+@api.get("/items/<code>", responses=answers((200, ItemOut), 404))
+def items_get(path: ItemPath):
     """One item."""
-    return jsonify(item_dict(catalog.get_item(code, "code")))
+    code = path.code
+    return jsonify(item_dict(catalog.get_item(path.code, "code")))
 
 
-@api.patch("/items/<code>")
+@api.patch("/items/<code>", responses=answers((200, ItemOut), 404, 409))
 @require_role(*MASTER)
-@documented(body={k: v for k, v in ITEM_BODY.items() if k != "code"})
-def items_update(code):
+def items_update(path: ItemPath, body: ItemUpdate):
     """Change an item; unit, costing and tracking are fixed once it has stock moves."""
-    return jsonify(item_dict(catalog.update_item(code, json_body())))
+    return jsonify(item_dict(catalog.update_item(path.code, body.model_dump(exclude_unset=True))))
 
 
 @api.get("/locations")
@@ -138,8 +205,9 @@ def batches_list():
 
 
 @api.get("/batches/<code>")
-def batches_get(code):
+def batches_get(path: BatchPath):
     """One batch with where its stock is."""
+    code = path.code
     batch = catalog.get_batch(code, "code")
     stock, _ = stockview.on_hand(batch=code, limit=500)
     return jsonify({**batch_dict(batch), "stock": stock})
@@ -148,8 +216,9 @@ def batches_get(code):
 @api.post("/batches/<code>/status")
 @require_role(*MASTER)
 @documented(body={"status": ("string", True, "released, quarantine or blocked"), "reason": ("string", False, "")})
-def batches_status(code):
+def batches_status(path: BatchPath):
     """Release, quarantine or block a batch (blocked goes back through quarantine)."""
+    code = path.code
     body = json_body()
     batch = inventory.set_batch_status(code, body.get("status"), actor(), inputs.text(body, "reason"))
     return jsonify(batch_dict(batch))
