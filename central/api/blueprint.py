@@ -47,7 +47,8 @@ def _message(problem: dict) -> str:
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == CODE_PATTERN:
         return f"{CODE_MESSAGE}, got {str(problem.get('input'))[:70]!r}"
     if kind in ("literal_error", "enum"):
-        return f"must be one of {ctx.get('expected', '')}, got {str(problem.get('input'))[:40]!r}"
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"must be one of {expected}, got {str(problem.get('input'))[:40]!r}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return problem["msg"].replace("Input should be", "must be")
     if kind in ("string_too_long", "string_too_short", "too_long", "too_short"):
@@ -56,7 +57,10 @@ def _message(problem: dict) -> str:
 
 
 def _field(problem: dict) -> str:
-    return ".".join(str(part) for part in problem["loc"]) or "body"
+    out = ""
+    for part in problem["loc"]:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
 
 
 def validation_error(exc: PydanticError):
@@ -67,22 +71,3 @@ def validation_error(exc: PydanticError):
                               "message": first["message"], "errors": problems}, 400)
     return response
 
-
-def json_body() -> dict:
-    """The request's JSON object (routes not yet declared with a body model)."""
-    from flask import request
-
-    from central.errors import ValidationError
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationError("body", "must be a JSON object (Content-Type: application/json)")
-    return body
-
-
-def page_args(default_limit: int = 50, max_limit: int = 500) -> tuple[int, int]:
-    """``limit`` and ``offset`` (routes not yet declared with a PageQuery)."""
-    from flask import request
-
-    from central.api.schemas import PageQuery
-    page = PageQuery.model_validate(dict(request.args))
-    return page.limit, page.offset

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
+from flask import has_request_context, request
+from pydantic import AfterValidator, model_validator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
 from central.models.fields import SCALE
@@ -31,9 +32,16 @@ _TIME_PATTERN = (r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])
 
 
 class Strict(BaseModel):
-    """Base of request bodies: unknown fields and wrong JSON types are refused."""
+    """Base of request bodies: unknown fields and wrong JSON types are refused; no body reads as ``{}``."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_body_is_empty(cls, data: Any) -> Any:
+        if data is None and has_request_context() and not request.get_data(cache=True):
+            return {}  # nothing sent at all; a body that is not JSON stays an error
+        return data
 
 
 class Query(BaseModel):
@@ -73,7 +81,7 @@ def _decimal_type(sign: str, description: str) -> Any:
     """A quantity or amount: a decimal string (exact) or a JSON number (rounded to the stored places)."""
     top = Decimal(10) ** DECIMAL_DIGITS - 1
     low = {"positive": QUANTUM, "non_negative": Decimal(0), "signed": -top}[sign]
-    grammar = re.compile(rf"{'-?' if sign == 'signed' else ''}[0-9]{{1,{DECIMAL_DIGITS}}}(\\.[0-9]{{1,{SCALE}}})?")
+    grammar = re.compile(rf"{'-?' if sign == 'signed' else ''}[0-9]{{1,{DECIMAL_DIGITS}}}(\.[0-9]{{1,{SCALE}}})?")
 
     def parse(raw: Any) -> Decimal:
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
