@@ -43,7 +43,7 @@ def code(value: Any) -> str:
     """An identifier: letters, digits and ``. _ : -``, 1..64 characters, no spaces."""
     if not isinstance(value, str):
         raise ValueError(f"must be a code string, got {type(value).__name__}")
-    if not _CODE.match(value):
+    if not _CODE.fullmatch(value):
         raise ValueError(
             f"must be 1-64 letters, digits or . _ : - (starting with a letter or digit), got {_describe(value)}"
         )

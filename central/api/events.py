@@ -204,7 +204,7 @@ def list_stations():
     return jsonify({"items": [station_json(s) for s in Station.select().order_by(Station.code)]})
 
 
-@api.post("/stations", responses=answers((201, StationOut), 404))
+@api.post("/stations", responses=answers((201, StationOut), 404, 409))
 @require_role("admin")
 def create_station(body: StationCreate):
     """Register a station (admin): code, site, name, kind (production or goods_in), work_centre."""

@@ -10,7 +10,7 @@ from central import certification as certs
 from central import operators as ops
 from central import requirements as reqs
 from central.api.blueprint import api
-from central.api.schemas import (Code, Date, DateOut, Id, Out, PageQuery, Query, Strict, Text, TimeOut, answers,
+from central.api.schemas import (Whole, Code, Date, DateOut, Id, Out, PageQuery, Query, Strict, Text, TimeOut, answers,
                                  link, with_links)
 from central.assignment import Assigner, assign_operator, assignment_dict, list_assignments, unassign_operator
 from central.auth import require_role
@@ -119,7 +119,7 @@ class ImportResult(Out):
 
 def _csv_body(columns: str) -> dict:
     return {"requestBody": {"required": True, "description": f"CSV with the header {columns}", "content": {
-        "text/csv": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string", "minLength": 1}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "mode": {"type": "string", "enum": list(MODES)}},
             "required": ["file"]}}}}}
@@ -160,14 +160,14 @@ class Expiring(Certifications):
 class CertificationCreate(Strict):
     badge: Code
     skill: Code
-    level: int = Level()
+    level: Whole = Level()
     issued: Date
     expires: Date | None = Field(None, description="last valid day; none: does not expire")
     issued_by: Text(200) = ""
 
 
 class CertificationUpdate(Strict):
-    level: int | None = Level(None)
+    level: Whole | None = Level(None)
     issued: Date | None = None
     expires: Date | None = None
     issued_by: Text(200) | None = None
@@ -175,7 +175,7 @@ class CertificationUpdate(Strict):
 
 class SkillNeed(Strict):
     skill: Code
-    min_level: int = Level()
+    min_level: Whole = Level()
 
 
 class SkillNeeds(Strict):

@@ -4,13 +4,13 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import jsonify
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from central import production, recipes
 from central.api.blueprint import api
-from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
+from central.api.schemas import (Whole, Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
                                  TimeOut, answers, link, page_of, with_links)
-from central.api.stock import MASTER, MOVERS, Picks, _picks, actor
+from central.api.stock import ITEM_OR_BATCH, MASTER, MOVERS, Picks, _picks, actor
 from central.auth import require_role
 from central.models import (Item, Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkCentre, WorkOrder,
                             WorkOrderOutput, WorkOrderStage)
@@ -28,7 +28,7 @@ class WorkOrderPath(Query):
 
 
 class StageIn(Strict):
-    seq: int = Field(ge=1, le=999, description="order of the stage in the routing")
+    seq: Whole = Field(ge=1, le=999, description="order of the stage in the routing")
     work_centre: Code
     standard_minutes: Money = Field("0", description="minutes per unit of the work order")
     skill: Code | None = Field(None, description="skill an operator needs here")
@@ -115,7 +115,7 @@ class WorkOrderCreate(Strict):
     recipe: Code
     planned_qty: Qty
     due: Date | None = None
-    priority: int = Field(5, ge=1, le=9, description="1 (most urgent) to 9")
+    priority: Whole = Field(5, ge=1, le=9, description="1 (most urgent) to 9")
     status: Literal["draft", "released"] = "draft"
     stages: list[StageIn] | None = Field(None, max_length=100, description="routing; default: the recipe's")
 
@@ -180,6 +180,8 @@ class WorkOrderStatusChange(Strict):
 
 
 class WorkOrderIssue(Strict):
+    model_config = ITEM_OR_BATCH
+
     batch: Code | None = Field(None, description="batch scanned")
     item: Code | None = Field(None, description="item, picked FIFO/FEFO")
     qty: Qty
@@ -189,6 +191,9 @@ class WorkOrderIssue(Strict):
 
 
 class WorkOrderOutputIn(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "if": {"properties": {"kind": {"const": "scrap"}}, "required": ["kind"]}, "then": {"required": ["reason"]}})
+
     item: Code
     kind: Literal[OUTPUT_KINDS]
     batch: Code = Field(description="new batch code")

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
 from flask import has_request_context, request
-from pydantic import AfterValidator, model_validator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
+from pydantic import AfterValidator, BeforeValidator, model_validator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
 from central.models.fields import SCALE
@@ -125,7 +125,7 @@ def _decimal_type(sign: str, description: str) -> Any:
 Qty = _decimal_type("positive", "a quantity greater than zero")
 Money = _decimal_type("non_negative", "an amount of zero or more")
 SignedQty = _decimal_type("signed", "a signed quantity, not zero")
-DecimalOut = Annotated[str, Field(pattern=r"^-?[0-9]+\.[0-9]+$", description="a decimal number as a string")]
+DecimalOut = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", description="a decimal number as a string")]
 
 
 def _parse_date(raw: Any) -> date:
@@ -155,6 +155,13 @@ DateTime = Annotated[datetime, PlainValidator(_parse_time),
 DateOut = Annotated[str, Field(json_schema_extra={"format": "date"})]
 TimeOut = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+
+def _integral(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Whole = Annotated[int, BeforeValidator(_integral)]  # a JSON integer in a body (3.0 counts, as in JSON Schema)
 
 
 class PageQuery(Query):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import g, jsonify
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from central import catalog, inventory, stockview
 from central.api.blueprint import api
-from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty, Strict,
+from central.api.schemas import (Whole, Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty, Strict,
                                  Text, TimeOut, answers, link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
@@ -42,7 +42,7 @@ class ItemChange(Strict):
     batch_tracked: bool = Field(True, description="stock is kept per batch")
     costing: Literal[COSTING_METHODS] = Field("fifo", description="how issues are valued")
     gtin: Gtin | None = None
-    shelf_life_days: int | None = ShelfLife
+    shelf_life_days: Whole | None = ShelfLife
     standard_cost: Money | None = Field(None, description="cost per unit used until the first receipt")
     active: bool = True
 
@@ -285,7 +285,13 @@ class ReceiptOut(Out):
     stock: list[StockRow]
 
 
+ITEM_OR_BATCH = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+    "anyOf": [{"required": ["item"]}, {"required": ["batch"]}]})
+
+
 class StockMoveBody(Strict):
+    model_config = ITEM_OR_BATCH
+
     item: Code | None = Field(None, description="item code (picked FIFO, or FEFO with a shelf life, when no batch is given)")
     batch: Code | None = None
     qty: Qty
