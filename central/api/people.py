@@ -1,7 +1,7 @@
 """JSON API for operators, skills, certifications, machines, skill requirements and stage assignments."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import g, jsonify, request
 from pydantic import Field
@@ -10,8 +10,8 @@ from central import certification as certs
 from central import operators as ops
 from central import requirements as reqs
 from central.api.blueprint import api
-from central.api.schemas import (Whole, Code, Date, DateOut, Id, Out, PageQuery, Query, Strict, Text, TimeOut, answers,
-                                 link, with_links)
+from central.api.schemas import (Code, Date, DateOut, Id, Out, PageQuery, Query, Strict, Text, TimeOut, Whole,
+                                 answers, link, with_links)
 from central.assignment import Assigner, assign_operator, assignment_dict, list_assignments, unassign_operator
 from central.auth import require_role
 from central.errors import ValidationError
@@ -19,8 +19,11 @@ from central.operators import MAX_LEVEL
 from central.people_import import MODES, import_certifications, import_operators
 
 WRITERS = ("supervisor",)
+LevelNumber = Whole(1, MAX_LEVEL)
+
+
 def Level(default: int | None = 1):  # noqa: N802  (a field declaration)
-    return Field(default, ge=1, le=MAX_LEVEL, description=f"1 to {MAX_LEVEL}")
+    return Field(default, description=f"1 to {MAX_LEVEL}")
 
 
 class OperatorPath(Query):
@@ -160,14 +163,14 @@ class Expiring(Certifications):
 class CertificationCreate(Strict):
     badge: Code
     skill: Code
-    level: Whole = Level()
+    level: LevelNumber = Level()
     issued: Date
     expires: Date | None = Field(None, description="last valid day; none: does not expire")
     issued_by: Text(200) = ""
 
 
 class CertificationUpdate(Strict):
-    level: Whole | None = Level(None)
+    level: LevelNumber | None = Level(None)
     issued: Date | None = None
     expires: Date | None = None
     issued_by: Text(200) | None = None
@@ -175,7 +178,7 @@ class CertificationUpdate(Strict):
 
 class SkillNeed(Strict):
     skill: Code
-    min_level: Whole = Level()
+    min_level: LevelNumber = Level()
 
 
 class SkillNeeds(Strict):

@@ -8,8 +8,8 @@ from pydantic import ConfigDict, Field
 
 from central import production, recipes
 from central.api.blueprint import api
-from central.api.schemas import (Whole, Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
-                                 TimeOut, answers, link, page_of, with_links)
+from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
+                                 TimeOut, Whole, answers, link, page_of, with_links)
 from central.api.stock import ITEM_OR_BATCH, MASTER, MOVERS, Picks, _picks, actor
 from central.auth import require_role
 from central.models import (Item, Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkCentre, WorkOrder,
@@ -28,7 +28,7 @@ class WorkOrderPath(Query):
 
 
 class StageIn(Strict):
-    seq: Whole = Field(ge=1, le=999, description="order of the stage in the routing")
+    seq: Whole(1, 999) = Field(description="order of the stage in the routing")
     work_centre: Code
     standard_minutes: Money = Field("0", description="minutes per unit of the work order")
     skill: Code | None = Field(None, description="skill an operator needs here")
@@ -115,7 +115,7 @@ class WorkOrderCreate(Strict):
     recipe: Code
     planned_qty: Qty
     due: Date | None = None
-    priority: Whole = Field(5, ge=1, le=9, description="1 (most urgent) to 9")
+    priority: Whole(1, 9) = Field(5, description="1 (most urgent) to 9")
     status: Literal["draft", "released"] = "draft"
     stages: list[StageIn] | None = Field(None, max_length=100, description="routing; default: the recipe's")
 
@@ -192,7 +192,8 @@ class WorkOrderIssue(Strict):
 
 class WorkOrderOutputIn(Strict):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
-        "if": {"properties": {"kind": {"const": "scrap"}}, "required": ["kind"]}, "then": {"required": ["reason"]}})
+        "anyOf": [{"properties": {"kind": {"enum": [k for k in OUTPUT_KINDS if k != "scrap"]}}},
+                  {"required": ["reason"], "properties": {"reason": {"type": "string"}}}]})
 
     item: Code
     kind: Literal[OUTPUT_KINDS]

@@ -161,7 +161,10 @@ def _integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-Whole = Annotated[int, BeforeValidator(_integral)]  # a JSON integer in a body (3.0 counts, as in JSON Schema)
+def Whole(ge: int = 0, le: int = MAX_INT) -> Any:  # noqa: N802  (a type)
+    """A whole number from ``ge`` to ``le`` in a body; 3.0 counts as 3, as in JSON Schema."""
+    return Annotated[int, BeforeValidator(_integral), Field(ge=ge, le=le),
+                     WithJsonSchema({"type": "integer", "minimum": ge, "maximum": le})]
 
 
 class PageQuery(Query):

@@ -1,15 +1,15 @@
 """JSON API for items, locations, batches, stock on hand, the ledger and stock operations."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import g, jsonify
 from pydantic import ConfigDict, Field
 
 from central import catalog, inventory, stockview
 from central.api.blueprint import api
-from central.api.schemas import (Whole, Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty, Strict,
-                                 Text, TimeOut, answers, link, page_of, with_links)
+from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty,
+                                 Strict, Text, TimeOut, Whole, answers, link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
 from central.models import Batch, Item, Location, StockBalance
@@ -22,8 +22,10 @@ MOVERS = ("supervisor", "planner", "operator")
 
 # --- schemas: items ---------------------------------------------------------------------------
 
-Gtin = Text(14, description="GTIN-8, -12, -13 or -14 with a valid check digit")
-ShelfLife = Field(None, ge=1, le=36500, description="days; items with a shelf life are picked FEFO")
+Gtin = Annotated[str, Field(pattern=r"^([0-9]{8}|[0-9]{12,14})$", strict=True,
+                            description="GTIN-8, -12, -13 or -14 with a valid check digit")]
+ShelfLife = Field(None, description="days; items with a shelf life are picked FEFO")
+Days = Whole(1, 36500)
 
 
 class ItemPath(Query):
@@ -42,7 +44,7 @@ class ItemChange(Strict):
     batch_tracked: bool = Field(True, description="stock is kept per batch")
     costing: Literal[COSTING_METHODS] = Field("fifo", description="how issues are valued")
     gtin: Gtin | None = None
-    shelf_life_days: Whole | None = ShelfLife
+    shelf_life_days: Days | None = ShelfLife
     standard_cost: Money | None = Field(None, description="cost per unit used until the first receipt")
     active: bool = True
 
@@ -286,7 +288,8 @@ class ReceiptOut(Out):
 
 
 ITEM_OR_BATCH = ConfigDict(extra="forbid", strict=True, json_schema_extra={
-    "anyOf": [{"required": ["item"]}, {"required": ["batch"]}]})
+    "anyOf": [{"required": ["item"], "properties": {"item": {"type": "string"}}},
+              {"required": ["batch"], "properties": {"batch": {"type": "string"}}}]})
 
 
 class StockMoveBody(Strict):
