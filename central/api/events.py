@@ -17,6 +17,7 @@ from central.models import EventRecord, Flag, Station
 from central.models.eventlog import FLAG_SEVERITIES
 from central.models.stations import STATION_KINDS
 from central.stations import register_station, station_json, update_station
+from edge import contract
 
 
 class EventPath(Query):
@@ -154,6 +155,14 @@ def list_events(query: EventQuery):
     total = rows.count()
     page = rows.order_by(EventRecord.at.desc(), EventRecord.seq.desc()).limit(query.limit).offset(query.offset)
     return jsonify({"total": total, "limit": query.limit, "offset": query.offset, "items": [_event_json(r) for r in page]})
+
+
+@api.get("/events/schema.json", responses={200: {
+    "description": "the event contract as JSON Schema 2020-12 (docs/events.md describes the same)",
+    "content": {"application/json": {"schema": {"type": "object"}}}}})
+def events_schema():
+    """The station event contract as JSON Schema: envelope and each type's data."""
+    return jsonify(contract.json_schema())
 
 
 @api.get("/events/<event_id>", responses=answers((200, EventDetail), 404))
