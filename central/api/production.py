@@ -1,6 +1,7 @@
 """JSON API for recipes and work orders: create, list, status changes, issues, outputs, completion."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from flask import jsonify
@@ -30,7 +31,7 @@ class WorkOrderPath(Query):
 class StageIn(Strict):
     seq: Whole(1, 999) = Field(description="order of the stage in the routing")
     work_centre: Code
-    standard_minutes: Money = Field("0", description="minutes per unit of the work order")
+    standard_minutes: Money = Field(Decimal(0), description="minutes per unit of the work order")
     skill: Code | None = Field(None, description="skill an operator needs here")
 
 
@@ -44,7 +45,7 @@ class RecipeInputIn(Strict):
 class RecipeOutputIn(Strict):
     item: Code
     kind: Literal[OUTPUT_KINDS]
-    cost_share: Money = Field("0", description="percent of the cost; all shares add up to 100; scrap 0")
+    cost_share: Money = Field(Decimal(0), description="percent of the cost; all shares add up to 100; scrap 0")
     qty_per_unit: Qty | None = None
 
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
 from flask import has_request_context, request
-from pydantic import AfterValidator, BeforeValidator, model_validator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, model_validator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
 from central.models.fields import SCALE
@@ -77,6 +77,10 @@ def Text(max_length: int = 500, *, min_length: int = 0, description: str | None 
                                 description=description), AfterValidator(_clean_text)]
 
 
+def _plain(value: Any) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
 def _decimal_type(sign: str, description: str) -> Any:
     """A quantity or amount: a decimal string (exact) or a JSON number (rounded to the stored places)."""
     top = Decimal(10) ** DECIMAL_DIGITS - 1
@@ -119,7 +123,7 @@ def _decimal_type(sign: str, description: str) -> Any:
     schema = {"anyOf": [string] + [{"type": "number", **n} for n in numbers],
               "description": description + f"; a decimal string (up to {SCALE} places) keeps it exact, "
                                            f"a JSON number is rounded to {SCALE} places"}
-    return Annotated[Decimal, PlainValidator(parse), WithJsonSchema(schema)]
+    return Annotated[Decimal, PlainValidator(parse), PlainSerializer(_plain, return_type=str), WithJsonSchema(schema)]
 
 
 Qty = _decimal_type("positive", "a quantity greater than zero")
