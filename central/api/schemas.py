@@ -9,6 +9,7 @@ codes, decimal strings, dates, free text and pages. See docs/api.md and
 """
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -48,6 +49,17 @@ class Query(BaseModel):
     """Base of query models: values come as strings and are converted; unknown parameters ignored."""
 
     model_config = ConfigDict(extra="ignore")
+
+    @classmethod
+    def model_json_schema(cls, *args, **kwargs) -> dict:
+        """The model's JSON Schema, made once: flask-openapi3 reads it on every request."""
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(_SCHEMAS[key])
+
+
+_SCHEMAS: dict = {}
 
 
 class Out(BaseModel):
