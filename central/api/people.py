@@ -1,7 +1,7 @@
 """JSON API for operators, skills, certifications, machines, skill requirements and stage assignments."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from flask import g, jsonify, request
 from pydantic import Field
@@ -11,7 +11,7 @@ from central import operators as ops
 from central import requirements as reqs
 from central.api.blueprint import api
 from central.api.schemas import (Code, Date, DateOut, Id, Out, PageQuery, Query, Strict, Text, TimeOut, Whole,
-                                 answers, link, with_links)
+                                 answers, follow, with_links)
 from central.assignment import Assigner, assign_operator, assignment_dict, list_assignments, unassign_operator
 from central.auth import require_role
 from central.errors import ValidationError
@@ -73,8 +73,8 @@ class OperatorUpdate(Strict):
 
 class OperatorOut(Out):
     model_config = with_links(
-        GetOperator=link("operators_get", parameters={"badge": "$response.body#/badge"}),
-        UpdateOperator=link("operators_update", parameters={"badge": "$response.body#/badge"}))
+        GetOperator=follow("operators_get", "badge"),
+        UpdateOperator=follow("operators_update", "badge"))
 
     badge: Code
     name: str
@@ -87,8 +87,8 @@ class Operators(Out):
 
 class CertificationOut(Out):
     model_config = with_links(
-        GetCertification=link("certifications_get", parameters={"cert_id": "$response.body#/id"}),
-        UpdateCertification=link("certifications_update", parameters={"cert_id": "$response.body#/id"}))
+        GetCertification=follow("certifications_get", "cert_id", "id"),
+        UpdateCertification=follow("certifications_update", "cert_id", "id"))
 
     id: int
     badge: Code

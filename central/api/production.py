@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from central import production, recipes
 from central.api.blueprint import api
 from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
-                                 TimeOut, Whole, answers, link, page_of, with_links)
+                                 TimeOut, Whole, answers, follow, link, page_of, with_links)
 from central.api.stock import ITEM_OR_BATCH, MASTER, MOVERS, Picks, _picks, actor
 from central.auth import require_role
 from central.models import (Item, Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkCentre, WorkOrder,
@@ -88,7 +88,7 @@ class RecipeOutputOut(Out):
 
 class RecipeOut(Out):
     model_config = with_links(
-        GetRecipe=link("recipes_get", parameters={"code": "$response.body#/code"}),
+        GetRecipe=follow("recipes_get", "code"),
         PlanWorkOrder=link("work_orders_create", "a work order for 10 units of this recipe",
                            body={"number": "WO-$response.body#/code", "recipe": "$response.body#/code",
                                  "planned_qty": "10"}))
@@ -153,7 +153,7 @@ class WorkOrderOut(Out):
 
 
 _WO_LINKS = dict(
-    GetWorkOrder=link("work_orders_get", parameters={"number": "$response.body#/number"}),
+    GetWorkOrder=follow("work_orders_get", "number"),
     ReleaseWorkOrder=link("work_orders_status", parameters={"number": "$response.body#/number"},
                           body={"status": "released"}),
     IssueToWorkOrder=link("work_orders_issue", parameters={"number": "$response.body#/number"},
@@ -162,7 +162,7 @@ _WO_LINKS = dict(
                       body={"item": "$response.body#/item", "kind": "main", "batch": "FG-$response.body#/number",
                             "qty": "1"}),
     CompleteWorkOrder=link("work_orders_complete", parameters={"number": "$response.body#/number"}, body={}),
-    Assignments=link("assignments_list", parameters={"number": "$response.body#/number"}))
+    Assignments=follow("assignments_list", "number"))
 
 
 class WorkOrderDetail(WorkOrderOut):
@@ -207,8 +207,8 @@ class WorkOrderOutputIn(Strict):
 
 class ReportedOutput(Out):
     model_config = with_links(
-        GetOutputBatch=link("batches_get", parameters={"code": "$response.body#/batch"}),
-        TraceOutputBatch=link("batches_trace", parameters={"code": "$response.body#/batch"}))
+        GetOutputBatch=follow("batches_get", "code", "batch"),
+        TraceOutputBatch=follow("batches_trace", "code", "batch"))
 
     batch: Code
     item: Code

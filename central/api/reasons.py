@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from central import reasons
 from central.analysis import MEASURES, ParetoFilter, pareto_csv, pareto_json, reason_pareto
 from central.api.blueprint import api
-from central.api.schemas import Code, Date, Out, Query, Strict, Text, answers, link, with_links
+from central.api.schemas import Code, Date, Out, Query, Strict, Text, answers, follow, with_links
 from central.auth import require_role
 from central.models.reference import REASON_CATEGORIES
 
@@ -41,8 +41,8 @@ class ReasonCodeUpdate(Strict):
 
 class ReasonCodeOut(Out):
     model_config = with_links(
-        GetReasonCode=link("reason_codes_get", parameters={"code": "$response.body#/code"}),
-        UpdateReasonCode=link("reason_codes_update", parameters={"code": "$response.body#/code"}))
+        GetReasonCode=follow("reason_codes_get", "code"),
+        UpdateReasonCode=follow("reason_codes_update", "code"))
 
     code: Code
     category: Literal[REASON_CATEGORIES]

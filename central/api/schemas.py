@@ -241,6 +241,11 @@ def link(operation_id: str, description: str = "", *, parameters: dict | None = 
     return out
 
 
+def follow(operation_id: str, parameter: str, field: str | None = None) -> dict:
+    """A link that passes the answer's ``field`` (default: same name) as path parameter ``parameter``."""
+    return link(operation_id, parameters={parameter: f"$response.body#/{field or parameter}"})
+
+
 def with_links(**links: dict) -> ConfigDict:
     """``model_config`` of a response model whose answers link to other operations."""
     return ConfigDict(extra="forbid", openapi_extra={"links": links})

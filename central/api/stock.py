@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from central import catalog, inventory, stockview
 from central.api.blueprint import api
 from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty,
-                                 Strict, Text, TimeOut, Whole, answers, link, page_of, with_links)
+                                 Strict, Text, TimeOut, Whole, answers, follow, link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
 from central.models import Batch, Item, Location, StockBalance
@@ -65,9 +65,9 @@ class ItemUpdate(ItemChange):
 
 class ItemOut(Out):
     model_config = with_links(
-        GetItem=link("items_get", parameters={"code": "$response.body#/code"}),
-        UpdateItem=link("items_update", parameters={"code": "$response.body#/code"}),
-        ItemBatches=link("batches_list", parameters={"item": "$response.body#/code"}),
+        GetItem=follow("items_get", "code"),
+        UpdateItem=follow("items_update", "code"),
+        ItemBatches=follow("batches_list", "item", "code"),
         ReceiveItem=link("stock_receive", "a goods receipt of this item",
                          body={"item": "$response.body#/code", "qty": "1"}))
 
@@ -134,7 +134,6 @@ def items_create(body: ItemCreate):
 @api.get("/items/<code>", responses=answers((200, ItemOut), 404))
 def items_get(path: ItemPath):
     """One item."""
-    code = path.code
     return jsonify(item_dict(catalog.get_item(path.code, "code")))
 
 
@@ -187,9 +186,9 @@ class StockRow(Out):
 
 class BatchOut(Out):
     model_config = with_links(
-        GetBatch=link("batches_get", parameters={"code": "$response.body#/code"}),
-        TraceBatch=link("batches_trace", parameters={"code": "$response.body#/code"}),
-        BatchRecord=link("batches_record", parameters={"code": "$response.body#/code"}))
+        GetBatch=follow("batches_get", "code"),
+        TraceBatch=follow("batches_trace", "code"),
+        BatchRecord=follow("batches_record", "code"))
 
     code: Code
     item: Code
