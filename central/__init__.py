@@ -8,8 +8,6 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from flask_openapi3 import OpenAPI
-from pydantic import ValidationError as PydanticError
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -50,6 +48,8 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     from central import auth
     from central.api import api, viewer
     from central.web import web
+
+    from flask_openapi3 import OpenAPI  # the web app only: the ingest and the CLI do without
 
     from central.api.blueprint import validation_error
     from central.api.openapi import INFO, SECURITY_SCHEMES
@@ -106,6 +106,8 @@ def auth_is_api() -> bool:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    from pydantic import ValidationError as PydanticError
+
     from central.auth import Unauthorized
 
     @app.errorhandler(ShopfloorError)

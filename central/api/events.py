@@ -17,7 +17,7 @@ from central.models import EventRecord, Flag, Station
 from central.models.eventlog import FLAG_SEVERITIES
 from central.models.stations import STATION_KINDS
 from central.stations import register_station, station_json, update_station
-from edge import contract
+from edge.contract import json_schema as event_json_schema
 
 
 class EventPath(Query):
@@ -162,7 +162,7 @@ def list_events(query: EventQuery):
     "content": {"application/json": {"schema": {"type": "object"}}}}})
 def events_schema():
     """The station event contract as JSON Schema: envelope and each type's data."""
-    return jsonify(contract.json_schema())
+    return jsonify(event_json_schema())
 
 
 @api.get("/events/<event_id>", responses=answers((200, EventDetail), 404))

@@ -144,6 +144,10 @@ SignedQty = _decimal_type("signed", "a signed quantity, not zero")
 DecimalOut = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", description="a decimal number as a string")]
 
 
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
 def _parse_date(raw: Any) -> date:
     if not isinstance(raw, str) or not re.fullmatch(_DATE_PATTERN[1:-1], raw):
         raise _problem("date_format", f"must be a date YYYY-MM-DD between 1900 and 2999, got {str(raw)[:40]!r}")
@@ -162,10 +166,10 @@ def _parse_time(raw: Any) -> datetime:
         raise _problem("time_value", f"is not a valid time: {raw!r}") from None
 
 
-Date = Annotated[date, PlainValidator(_parse_date),
+Date = Annotated[date, PlainValidator(_parse_date), PlainSerializer(_iso, return_type=str),
                  WithJsonSchema({"type": "string", "format": "date", "pattern": _DATE_PATTERN,
                                  "description": "a date YYYY-MM-DD (years 1900-2999)"})]
-DateTime = Annotated[datetime, PlainValidator(_parse_time),
+DateTime = Annotated[datetime, PlainValidator(_parse_time), PlainSerializer(_iso, return_type=str),
                      WithJsonSchema({"type": "string", "format": "date-time", "pattern": _TIME_PATTERN,
                                      "description": "an ISO 8601 time; without an offset it is UTC"})]
 DateOut = Annotated[str, Field(json_schema_extra={"format": "date"})]
