@@ -11,7 +11,7 @@ from flask import make_response
 from flask_openapi3 import APIBlueprint
 from pydantic import ValidationError as PydanticError
 
-from central.api.schemas import CODE_MESSAGE, CODE_PATTERN, Error
+from central.api.schemas import CODE_MESSAGE, CODE_PATTERN, UNIT_PATTERN, Error
 
 COMMON_ANSWERS = {400: Error, 401: Error, 403: Error}
 
@@ -46,6 +46,8 @@ def _message(problem: dict) -> str:
     ctx = problem.get("ctx") or {}
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == CODE_PATTERN:
         return f"{CODE_MESSAGE}, got {str(problem.get('input'))[:70]!r}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == UNIT_PATTERN:
+        return f"must be 1-16 letters, digits or . _ : -, got {str(problem.get('input'))[:70]!r}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"must be one of {expected}, got {str(problem.get('input'))[:40]!r}"

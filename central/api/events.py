@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from typing import Literal
+from uuid import UUID
 
 from flask import g, jsonify
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +22,7 @@ from edge.contract import json_schema as event_json_schema
 
 
 class EventPath(Query):
-    event_id: Text(64, min_length=1)
+    event_id: UUID = Field(description="the event's id (a UUID, made at the station)")
 
 
 class FlagPath(Query):
@@ -168,9 +169,9 @@ def events_schema():
 @api.get("/events/<event_id>", responses=answers((200, EventDetail), 404))
 def get_event(path: EventPath):
     """One event by id, with the flags it raised."""
-    row = EventRecord.get_or_none(EventRecord.id == path.event_id)
+    row = EventRecord.get_or_none(EventRecord.id == str(path.event_id))
     if row is None:
-        raise NotFound("id", f"no event {path.event_id!r}")
+        raise NotFound("id", f"no event {str(path.event_id)!r}")
     body = _event_json(row)
     body["flags"] = [_flag_json(f) for f in row.flags]
     return jsonify(body)

@@ -61,13 +61,14 @@ class OperatorQuery(PageQuery):
 
 class OperatorCreate(Strict):
     badge: Code
-    name: Text(200) = ""
+    name: Text(128) = ""
     active: bool = True
 
 
 class OperatorUpdate(Strict):
-    badge: Code | None = Field(None, description="cannot change; accepted only when it is the same")
-    name: Text(200) | None = None
+    """The badge never changes: events name it for ever."""
+
+    name: Text(128) | None = None
     active: bool | None = None
 
 
@@ -130,7 +131,7 @@ def _csv_body(columns: str) -> dict:
 
 class SkillCreate(Strict):
     code: Code
-    name: Text(200) = ""
+    name: Text(128) = ""
 
 
 class SkillOut(Out):
@@ -166,14 +167,14 @@ class CertificationCreate(Strict):
     level: LevelNumber = Level()
     issued: Date
     expires: Date | None = Field(None, description="last valid day; none: does not expire")
-    issued_by: Text(200) = ""
+    issued_by: Text(128) = ""
 
 
 class CertificationUpdate(Strict):
     level: LevelNumber | None = Level(None)
     issued: Date | None = None
     expires: Date | None = None
-    issued_by: Text(200) | None = None
+    issued_by: Text(128) | None = None
 
 
 class SkillNeed(Strict):
@@ -198,14 +199,14 @@ class WorkCentreSkills(Out):
 
 class MachineCreate(Strict):
     code: Code
-    name: Text(200) = ""
+    name: Text(128) = ""
     work_centre: Code | None = None
     active: bool = True
     skills: list[SkillNeed] | None = Field(None, max_length=100)
 
 
 class MachineUpdate(Strict):
-    name: Text(200) | None = None
+    name: Text(128) | None = None
     work_centre: Code | None = None
     active: bool | None = None
     skills: list[SkillNeed] | None = Field(None, max_length=100, description="replaces its requirements")

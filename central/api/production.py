@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from central import production, recipes
 from central.api.blueprint import api
-from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
+from central.api.schemas import (Code, Unit, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
                                  TimeOut, Whole, answers, follow, link, page_of, with_links)
 from central.api.stock import ITEM_OR_BATCH, MASTER, MOVERS, Picks, _picks, actor
 from central.auth import require_role
@@ -39,7 +39,7 @@ class RecipeInputIn(Strict):
     item: Code
     qty_per_unit: Qty
     mode: Literal[INPUT_MODES] = Field("scanned", description="scanned at the station or backflushed at completion")
-    unit: Code | None = Field(None, description="checked against the item's unit")
+    unit: Unit | None = Field(None, description="checked against the item's unit")
 
 
 class RecipeOutputIn(Strict):
@@ -74,7 +74,7 @@ class WorkOrderStageOut(StageOut):
 
 class RecipeInputOut(Out):
     item: Code
-    unit: Code
+    unit: Unit
     qty_per_unit: DecimalOut
     mode: Literal[INPUT_MODES]
 
@@ -186,7 +186,7 @@ class WorkOrderIssue(Strict):
     batch: Code | None = Field(None, description="batch scanned")
     item: Code | None = Field(None, description="item, picked FIFO/FEFO")
     qty: Qty
-    unit: Code | None = None
+    unit: Unit | None = None
     location: Code | None = None
     allow_negative: bool = False
 
@@ -200,7 +200,7 @@ class WorkOrderOutputIn(Strict):
     kind: Literal[OUTPUT_KINDS]
     batch: Code = Field(description="new batch code")
     qty: Qty
-    unit: Code | None = None
+    unit: Unit | None = None
     location: Code | None = Field(None, description="default: the finished-goods location")
     reason: Code | None = Field(None, description="required for scrap")
 

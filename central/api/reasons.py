@@ -33,7 +33,8 @@ class ReasonCodeCreate(Strict):
 
 
 class ReasonCodeUpdate(Strict):
-    code: Code | None = Field(None, description="cannot change; accepted only when it is the same")
+    """The code itself never changes: events name it."""
+
     category: Literal[REASON_CATEGORIES] | None = None
     description: Text(256) | None = None
     active: bool | None = None

@@ -81,6 +81,9 @@ def _clean_text(value: str) -> str:
 
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN, strict=True, description="a code: " + CODE_MESSAGE)]
+UNIT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,15}$"
+Unit = Annotated[str, Field(pattern=UNIT_PATTERN, strict=True,
+                            description="a unit of measure: 1-16 letters, digits or . _ : - (starting with one of the first two)")]
 
 
 def Text(max_length: int = 500, *, min_length: int = 0, description: str | None = None) -> Any:

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from central import catalog, inventory, stockview
 from central.api.blueprint import api
-from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty,
+from central.api.schemas import (Code, Unit, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty,
                                  Strict, Text, TimeOut, Whole, answers, follow, link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
@@ -40,7 +40,7 @@ class ItemChange(Strict):
     """The fields of an item that can be changed."""
 
     name: Text(128) = ""
-    unit: Code = Field(description="unit of measure")
+    unit: Unit = Field(description="unit of measure")
     batch_tracked: bool = Field(True, description="stock is kept per batch")
     costing: Literal[COSTING_METHODS] = Field("fifo", description="how issues are valued")
     gtin: Gtin | None = None
@@ -56,7 +56,7 @@ class ItemCreate(ItemChange):
 class ItemUpdate(ItemChange):
     """Only the fields sent change; unit, costing and tracking are fixed once the item has stock moves."""
 
-    unit: Code | None = Field(None, description="unit of measure")
+    unit: Unit | None = Field(None, description="unit of measure")
     batch_tracked: bool | None = None
     costing: Literal[COSTING_METHODS] | None = None
     name: Text(128) | None = None
@@ -73,7 +73,7 @@ class ItemOut(Out):
 
     code: Code
     name: str
-    unit: Code
+    unit: Unit
     batch_tracked: bool
     costing: Literal[COSTING_METHODS]
     gtin: str | None
@@ -179,7 +179,7 @@ class StockRow(Out):
     expiry: DateOut | None
     location: Code
     qty: DecimalOut
-    unit: Code
+    unit: Unit
     unit_cost: DecimalOut
     value: DecimalOut
 
@@ -192,7 +192,7 @@ class BatchOut(Out):
 
     code: Code
     item: Code
-    unit: Code
+    unit: Unit
     status: Literal[BATCH_STATUSES]
     expiry: DateOut | None
     supplier: str | None
@@ -229,7 +229,7 @@ class ValuationQuery(Query):
 
 class ValuationRow(Out):
     item: Code
-    unit: Code
+    unit: Unit
     qty: DecimalOut
     value: DecimalOut
     ledger_qty: DecimalOut
@@ -271,7 +271,7 @@ class Receipt(Strict):
     item: Code
     batch: Code | None = Field(None, description="required for batch-tracked items")
     qty: Qty
-    unit: Code | None = Field(None, description="checked against the item's unit")
+    unit: Unit | None = Field(None, description="checked against the item's unit")
     location: Code | None = Field(None, description="default: the receiving location")
     unit_cost: Money | None = Field(None, description="default: the item's last cost")
     expiry: Date | None = Field(None, description="default: today + the item's shelf life")
@@ -297,7 +297,7 @@ class StockMoveBody(Strict):
     item: Code | None = Field(None, description="item code (picked FIFO, or FEFO with a shelf life, when no batch is given)")
     batch: Code | None = None
     qty: Qty
-    unit: Code | None = Field(None, description="checked against the item's unit")
+    unit: Unit | None = Field(None, description="checked against the item's unit")
     allow_negative: bool = Field(False, description="override the refusal to take stock below zero")
 
 
