@@ -63,9 +63,10 @@ def paired(first, second, n: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="a PostgreSQL database of its own (emptied)")
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    url = fresh("postgres" if args.postgres else "sqlite", DEFAULT_PG)
+    url = fresh("postgres" if args.postgres else "sqlite", args.pg_url)
     app = create_app({"database.url": url, "web.secret_key": "bench", "data_dir": "/tmp/shopfloor-bench-api"})
 
     from flask import jsonify, request
