@@ -66,3 +66,11 @@ def test_generated_client_runs_a_work_order(app, api, client_package):
     assert done.status == "done" and done.costs.materials == "8.000000"
     trace = call("batches.batches_trace", code="B1")
     assert {b.batch for b in trace.batches} >= {"F1"} and trace.direction == "backward"
+    record = call("batches.batches_record", code="B1")
+    assert record.batch["code"] == "B1"
+    # the answers of a real plant fit their declared models exactly (no undeclared field)
+    from central.api.genealogy import BatchRecord, Trace
+    from central.api.production import WorkOrderDetail
+    BatchRecord.model_validate(api.get("/api/v1/batches/B1/record").get_json())
+    Trace.model_validate(api.get("/api/v1/batches/F1/trace?direction=forward").get_json())
+    WorkOrderDetail.model_validate(api.get("/api/v1/work-orders/WO-1").get_json())
