@@ -8,6 +8,7 @@ from pathlib import Path
 
 import peewee as pw
 from flask import Flask, g, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -34,16 +35,33 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with a body nested too deep read as malformed instead of crashing the request."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deep") from None
+
+
 def create_app(config: dict | Settings | None = None) -> Flask:
     """Build the central web app. ``config`` is a Settings or a dict of key overrides."""
     from central import auth
-    from central.api import api
+    from central.api import api, viewer
     from central.headers import init_headers
     from central.throttle import init_throttle
     from central.web import web
 
+    from flask_openapi3 import OpenAPI  # the web app only: the ingest and the CLI do without
+
+    from central.api.blueprint import validation_error
+    from central.api.openapi import INFO, SECURITY_SCHEMES
+
     settings = config if isinstance(config, Settings) else load_settings(overrides=config)
-    app = Flask(__name__)
+    app = OpenAPI(__name__, info=INFO, security_schemes=SECURITY_SCHEMES, doc_ui=False,
+                  validation_error_status=400, validation_error_callback=validation_error)
+    app.json = SafeJSONProvider(app)
     app.config["SHOPFLOOR"] = settings
     app.config["SECRET_KEY"] = secret_key(settings)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -74,7 +92,8 @@ def create_app(config: dict | Settings | None = None) -> Flask:
             database.close()
 
     app.register_blueprint(web)
-    app.register_blueprint(api)
+    app.register_api(api)
+    app.register_blueprint(viewer)
     init_throttle(app, settings)
     init_headers(app, settings["web.https"])
     if settings["web.proxy_hops"] > 0:
@@ -99,11 +118,18 @@ def auth_is_api() -> bool:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    from pydantic import ValidationError as PydanticError
+
     from central.auth import Unauthorized
 
     @app.errorhandler(ShopfloorError)
     def _domain(exc: ShopfloorError):
         return _error_response(exc.status, exc.to_json(), "Cannot do that")
+
+    @app.errorhandler(PydanticError)
+    def _declared(exc: PydanticError):  # a declared schema checked inside a view
+        from central.api.blueprint import validation_error
+        return validation_error(exc)
 
     @app.errorhandler(Unauthorized)
     def _unauthorized(exc):
@@ -137,7 +163,12 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return _error_response(exc.code or 500, {"error": exc.description}, exc.name)
+        response, status = _error_response(exc.code or 500, {"error": exc.description}, exc.name)
+        if getattr(exc, "valid_methods", None):  # 405 says which methods the path has
+            response = make_response(response, status)
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+            return response
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

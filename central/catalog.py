@@ -15,7 +15,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
 
 def check_code(field: str, value) -> str:
     """A code: 1-64 letters, digits or ``. _ : -`` (the same rule as the event contract)."""
-    if not isinstance(value, str) or not _CODE.match(value):
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
         raise ValidationError(field, f"must be 1-64 letters, digits or . _ : - (starting with a letter or digit), got {value!r}")
     return value
 

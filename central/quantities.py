@@ -5,7 +5,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from peewee import Value
 
-from central.errors import ValidationError
+from central.errors import Conflict, ValidationError
 from central.models.fields import SCALE
 
 QUANTUM = Decimal(1).scaleb(-SCALE)
@@ -14,7 +14,10 @@ ZERO = Decimal(0)
 
 def exact(value: Decimal) -> Decimal:
     """Round to the stored precision (micro-units), half-even, as the database column does."""
-    return value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN)
+    try:
+        return value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # more digits than any column holds: a rule, not a crash
+        raise Conflict("value", f"{value:.3e} is beyond what can be stored (about ±9.2 million million)") from None
 
 
 def parse_decimal(field: str, raw, *, positive: bool = False, non_negative: bool = False) -> Decimal:

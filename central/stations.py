@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from central.db import database
-from central.errors import NotFound, ValidationError
+from central.errors import Conflict, NotFound, ValidationError
 from central.models import Station, WorkCentre
 from central.models.stations import STATION_KINDS
 from central.operators import check_changes
@@ -29,7 +29,7 @@ def register_station(code: str, site: str, *, name: str = "", kind: str = "produ
         raise ValidationError("kind", f"must be one of {', '.join(STATION_KINDS)}, got {kind!r}")
     with database.atomic():
         if Station.select().where(Station.code == code).exists():
-            raise ValidationError("code", f"station {code!r} already exists")
+            raise Conflict("code", f"station {code!r} already exists")
         return Station.create(code=code, site=site, name=name, kind=kind, work_centre=_work_centre(work_centre))
 
 

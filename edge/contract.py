@@ -43,7 +43,7 @@ def code(value: Any) -> str:
     """An identifier: letters, digits and ``. _ : -``, 1..64 characters, no spaces."""
     if not isinstance(value, str):
         raise ValueError(f"must be a code string, got {type(value).__name__}")
-    if not _CODE.match(value):
+    if not _CODE.fullmatch(value):
         raise ValueError(
             f"must be 1-64 letters, digits or . _ : - (starting with a letter or digit), got {_describe(value)}"
         )
@@ -56,6 +56,8 @@ def text(value: Any) -> str:
         raise ValueError(f"must be a string, got {type(value).__name__}")
     if len(value) > 500:
         raise ValueError(f"must be at most 500 characters, got {len(value)}")
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("must be valid Unicode text without NUL characters")
     return value
 
 
@@ -133,6 +135,7 @@ def one_of(*choices: str) -> Callable[[Any], str]:
             raise ValueError(f"must be one of {', '.join(choices)}, got {_describe(value)}")
         return value
     check.__doc__ = f"one of {', '.join(choices)}"
+    check.json_schema = {"type": "string", "enum": list(choices)}
     return check
 
 
@@ -412,6 +415,68 @@ def decode_ack(payload: bytes) -> tuple[list[str], list[dict[str, Any]]]:
 def topic(site: str, station: str, leaf: str) -> str:
     """``shopfloor/v1/{site}/{station}/{leaf}`` with leaf events, ack, config or status."""
     return f"{TOPIC_ROOT}/{code(site)}/{code(station)}/{leaf}"
+
+
+# --- the contract as JSON Schema -------------------------------------------------------------
+
+_DECIMAL = r"^[0-9]+(\.[0-9]+)?$"
+_KIND_SCHEMAS: dict[Callable[[Any], Any], dict] = {
+    code: {"type": "string", "pattern": _CODE.pattern, "description": "a code"},
+    text: {"type": "string", "maxLength": 500, "pattern": "^[^\\x00]*$", "description": "free text"},
+    positive: {"type": "string", "pattern": _DECIMAL, "maxLength": 32, "not": {"pattern": r"^0+(\.0+)?$"},
+               "description": "a decimal string greater than zero"},
+    non_negative: {"type": "string", "pattern": _DECIMAL, "maxLength": 32, "description": "a decimal string >= 0"},
+    iso_date: {"type": "string", "format": "date"},
+    utc_time: {"type": "string", "format": "date-time", "pattern": "(Z|\\+00:00)$"},
+    count: {"type": "integer", "minimum": 1},
+    boolean: {"type": "boolean"},
+    _uuid: {"type": "string", "format": "uuid"},
+    _seq: {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+}
+_RULE_SCHEMAS: dict[Callable[[dict], None], dict] = {
+    _batch_or_item: {"anyOf": [{"required": ["batch"]}, {"required": ["item"]}]},
+    _scrap_needs_reason: {"anyOf": [{"properties": {"kind": {"enum": [k for k in OUTPUT_KINDS if k != "scrap"]}}},
+                                    {"required": ["reason"]}]},
+}
+
+
+def _kind_schema(kind: Callable[[Any], Any]) -> dict:
+    return dict(getattr(kind, "json_schema", None) or _KIND_SCHEMAS[kind])
+
+
+def _type_schema(spec: EventType) -> dict:
+    data: dict = {"type": "object", "additionalProperties": False,
+                  "properties": {f.name: {**_kind_schema(f.kind), **({"description": f.doc} if f.doc else {})}
+                                 for f in spec.fields},
+                  "required": [f.name for f in spec.fields if f.required]}
+    if spec.rule is not None:
+        data.update(_RULE_SCHEMAS[spec.rule])
+    out: dict = {"title": spec.name, "description": spec.doc,
+                 "properties": {"type": {"const": spec.name}, "data": data}}
+    if spec.needs_operator:
+        out["required"] = ["operator"]
+        out["properties"]["operator"] = _kind_schema(code)
+    if spec.example:
+        out["examples"] = [{"data": spec.example}]
+    return out
+
+
+def json_schema() -> dict:
+    """The event contract as a JSON Schema (2020-12): the envelope, and per type its ``data``."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"shopfloor/{VERSION}/event",
+        "title": f"Shopfloor station event, contract {VERSION}",
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "type", "site", "station", "seq", "at"],
+        "properties": {
+            "id": _kind_schema(_uuid), "type": {"type": "string", "enum": sorted(EVENT_TYPES)},
+            "site": _kind_schema(code), "station": _kind_schema(code), "seq": _kind_schema(_seq),
+            "at": _kind_schema(utc_time), "operator": {"anyOf": [_kind_schema(code), {"type": "null"}]},
+            "data": {"type": "object"},
+        },
+        "oneOf": [_type_schema(t) for t in _TYPES],
+    }
 
 
 EVENTS_FILTER = f"{TOPIC_ROOT}/+/+/events"

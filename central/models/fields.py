@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import peewee as pw
 
 SCALE = 6
+LIMIT = 2**63 - 1  # the largest scaled integer a 64-bit column holds
 
 
 class FixedDecimalField(pw.BigIntegerField):
@@ -27,7 +28,11 @@ class FixedDecimalField(pw.BigIntegerField):
         if value is None or isinstance(value, (pw.Node,)):
             return value
         number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return int((number * self._factor).to_integral_value(rounding=ROUND_HALF_EVEN))
+        units = int((number * self._factor).to_integral_value(rounding=ROUND_HALF_EVEN))
+        if not -LIMIT <= units <= LIMIT:  # a 64-bit column: refused as a rule, never a database crash
+            from central.errors import Conflict
+            raise Conflict(self.name, f"{number:f} is beyond what can be stored (about ±9.2 million million)")
+        return units
 
     def python_value(self, value):
         """Scaled integer → Decimal with ``scale`` places."""

@@ -11,7 +11,7 @@ def test_register_station_and_bad_input(api):
     made = api.post("/api/v1/stations", json={"code": "S01", "site": "plant1", "name": "Mixer"})
     assert made.status_code == 201 and made.get_json()["code"] == "S01"
     dup = api.post("/api/v1/stations", json={"code": "S01", "site": "plant1"})
-    assert dup.status_code == 400 and dup.get_json()["field"] == "code"
+    assert dup.status_code == 409 and dup.get_json()["field"] == "code"
     bad = api.post("/api/v1/stations", json={"code": "S 02", "site": "plant1"})
     assert bad.status_code == 400 and bad.get_json()["field"] == "code"
     kind = api.post("/api/v1/stations", json={"code": "S03", "site": "plant1", "kind": "robot"})

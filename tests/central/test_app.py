@@ -30,6 +30,7 @@ def test_login_with_csrf_then_home(client, admin_user):
     home = client.get("/")
     assert home.status_code == 200
     assert "boss" in home.get_data(as_text=True)
+    assert 'href="/api/v1/docs/">API</a>' in home.get_data(as_text=True)  # admins find the API documentation
 
 
 def test_login_without_csrf_token_is_refused(client, admin_user):

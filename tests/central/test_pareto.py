@@ -58,6 +58,14 @@ def test_by_quantity_and_by_minutes_leave_out_codes_without_any(db):
         ("DT-JAM", Decimal("100")), ("DLY-MAT", Decimal("45"))]
 
 
+def test_a_period_to_the_last_day_of_the_calendar_counts_everything(db):
+    """until=9999-12-31 (from the page, its CSV or a caller of the domain) has no next day: no 500."""
+    load_floor()
+    everything = reason_pareto(ParetoFilter())
+    assert reason_pareto(ParetoFilter(since=date(1, 1, 1), until=date.max))["rows"] == everything["rows"]
+    assert pareto_filter({"until": "9999-12-31"}).until == date.max
+
+
 def test_filters_period_work_centre_item_operator_category(db):
     load_floor()
     day1 = reason_pareto(ParetoFilter(since=date(2026, 5, 1), until=date(2026, 5, 1)))

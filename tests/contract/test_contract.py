@@ -57,6 +57,12 @@ def test_every_type_example_is_valid(type_name):
     ({"data": {"work_order": "WO-1", "qty": "1"}}, "data.batch", "either batch or item"),
     ({"data": {"batch": "B", "qty": "1"}}, "data.work_order", "required"),
     ({"data": {"work_order": "WO-1", "batch": "B", "qty": "1", "colour": "red"}}, "data.colour", "not a field"),
+    ({"station": "S01\n"}, "station", "letters, digits"),
+    ({"data": {"work_order": "WO-1\n", "batch": "B", "qty": "1"}}, "data.work_order", "letters, digits"),
+    ({"type": "scrap.reported", "data": {"work_order": "WO-1", "qty": "1", "reason": "R", "note": "a\x00b"}},
+     "data.note", "NUL"),
+    ({"type": "scrap.reported", "data": {"work_order": "WO-1", "qty": "1", "reason": "R", "note": "\ud800"}},
+     "data.note", "Unicode"),
 ])
 def test_malformed_events_name_the_field(overrides, field, words):
     error = error_of(wire(**overrides))

@@ -75,3 +75,43 @@ def test_security_md_names_every_role_scope_and_header():
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Strict-Transport-Security"):
         assert f"| `{header}` |" in text, f"docs/security.md: header {header} not described"
     assert POLICY.format(nonce=" ['nonce-…']") in text, "docs/security.md shows another content security policy"
+
+
+def _event_schema() -> dict:
+    from edge.contract import json_schema
+
+    return {branch["properties"]["type"]["const"]: branch for branch in json_schema()["oneOf"]}
+
+
+@pytest.mark.parametrize("type_name", sorted(EVENT_TYPES))
+def test_events_md_agrees_with_the_published_json_schema(type_name):
+    """Each type's table in docs/events.md lists exactly the schema's data fields, required as the
+    schema says, and its example is valid against the schema served at /api/v1/events/schema.json."""
+    import json
+
+    import jsonschema
+
+    from edge.contract import json_schema
+
+    branch = _event_schema()[type_name]["properties"]["data"]
+    section = _section((DOCS / "events.md").read_text(), f"### `{type_name}`")
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (yes|no) \|", section, flags=re.M))
+    assert set(rows) == set(branch["properties"]), f"docs/events.md fields of {type_name} differ from the schema"
+    assert {n for n, req in rows.items() if req == "yes"} == set(branch["required"]), type_name
+    example = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    jsonschema.Draft202012Validator(json_schema(), format_checker=jsonschema.FormatChecker()).validate(example)
+
+
+def test_the_event_schema_refuses_what_the_contract_refuses():
+    import jsonschema
+
+    from edge.contract import json_schema
+
+    validator = jsonschema.Draft202012Validator(json_schema(), format_checker=jsonschema.FormatChecker())
+    good = {"id": "0b6c7e1e-8c1f-4a55-9d1e-3f6f2a0c9b11", "type": "material.issued", "site": "plant1",
+            "station": "S01", "seq": 1, "at": "2026-11-21T10:15:30.123Z", "operator": "OP-17",
+            "data": {"work_order": "WO-1", "batch": "B1", "qty": "12.5"}}
+    assert validator.is_valid(good)
+    for bad_data in ({"work_order": "WO-1", "qty": "12.5"}, {"work_order": "WO-1", "batch": "B1", "qty": "0"}, {"work_order": "WO-1", "batch": "B1", "qty": "1", "x": 1}):
+        assert not validator.is_valid({**good, "data": bad_data}), bad_data
+    assert not validator.is_valid({**good, "operator": None})
