@@ -163,12 +163,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        response, status = _error_response(exc.code or 500, {"error": exc.description}, exc.name)
+        response = _error_response(exc.code or 500, {"error": exc.description}, exc.name)
         if getattr(exc, "valid_methods", None):  # 405 says which methods the path has
-            response = make_response(response, status)
             response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-            return response
-        return response, status
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
