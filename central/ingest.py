@@ -37,12 +37,13 @@ from paho.mqtt.packettypes import PacketTypes
 from central.db import database, durable_commits, write_transaction
 from central.recorder import Outcome, lock_stations, record_raw
 from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digests, encode_config
-from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
-                           parse_topic, raw_id, topic)
+from edge.contract import (CENTRAL_ONLINE_TOPIC, EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError,
+                           decode_events, encode_ack, parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.ingest")
 
+RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS = 0.25, 1.0  # retrying a broker that is away
 CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event arrived (people's edits)
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
 
@@ -115,11 +116,14 @@ class Ingest:
                                keyfile=settings["mqtt.tls_key"] or None, cert_reqs=ssl.CERT_REQUIRED)
             except (OSError, ssl.SSLError) as exc:
                 raise IngestError(f"mqtt TLS: {exc}") from None
-        client.reconnect_delay_set(1, 30)
+        # A broker that comes back must find the ingest within a second: stations are back as
+        # fast, and what they send before the ingest subscribes waits for their ack timeout.
+        client.reconnect_delay_set(RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS)
         client.max_inflight_messages_set(100)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         self.client = client
 
     # --- MQTT (network thread) --------------------------------------------------------------
@@ -139,6 +143,10 @@ class Ingest:
         self._dirty = True
         self.connected.set()
         log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties=None):
+        # Subscribed: tell the stations, which send again whatever is still unacked.
+        client.publish(CENTRAL_ONLINE_TOPIC, b"online", qos=1)
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties=None):
         self.connected.clear()

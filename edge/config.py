@@ -25,7 +25,7 @@ KEYS: tuple[Key, ...] = (
     Key("mqtt.tls_insecure", False, "skip the broker host name check (test benches only)", bool),
     Key("mqtt.keepalive", 30, "seconds between MQTT keepalive pings", int),
     Key("mqtt.reconnect_min", 0.5, "first reconnect delay in seconds (doubles on each failure)", float),
-    Key("mqtt.reconnect_max", 30.0, "longest reconnect delay in seconds", float),
+    Key("mqtt.reconnect_max", 2.0, "longest reconnect delay in seconds", float),
     Key("sync.batch_size", 500, "events in one MQTT message at most when replaying the backlog", int),
     Key("sync.window", 8, "messages sent and not yet acked at most", int),
     Key("sync.ack_timeout", 10.0, "seconds to wait for central's ack before sending an event again", float),

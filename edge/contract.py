@@ -415,6 +415,9 @@ def topic(site: str, station: str, leaf: str) -> str:
 
 
 EVENTS_FILTER = f"{TOPIC_ROOT}/+/+/events"
+#: Each ingest worker publishes ``online`` here (not retained) once it is subscribed: a station
+#: that sent into a broker with no subscriber yet sends its unacked events again right away.
+CENTRAL_ONLINE_TOPIC = f"{TOPIC_ROOT}/central/online"
 SHARED_EVENTS_FILTER = "$share/{group}/" + EVENTS_FILTER
 
 

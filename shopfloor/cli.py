@@ -157,7 +157,7 @@ def probe_broker(url: str, patience: float) -> None:
                 raise UserError(f"cannot reach the MQTT broker at {host}:{port}: {reason}") from None
             logging.getLogger("shopfloor.ingest").warning("waiting for the MQTT broker at %s:%d: %s", host, port, reason)
             time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            delay = min(delay * 2, 1.0)  # a broker that comes back is found within a second
 
 
 # --- edge --------------------------------------------------------------------------------
