@@ -35,7 +35,7 @@ KEYS: tuple[Key, ...] = (
     Key("printer.format", "zpl", "job format sent to the printer: zpl or pdf", str),
     Key("printer.dpi", 203, "printer resolution in dots per inch", int),
     Key("printer.template", "batch", "label template for output and goods-in batches"),
-    Key("printer.retry_seconds", 5.0, "seconds between attempts when the printer fails", float),
+    Key("printer.retry_seconds", 5.0, "seconds between attempts when the printer refused a job before taking any of it", float),
     Key("labels.base_url", "", "address printed in label QR codes, e.g. https://central.example/batches/; empty = no link"),
     Key("scan.badge_pattern", r"^(OP|BADGE)-[A-Za-z0-9._-]+$", "regular expression of an operator badge"),
     Key("scan.work_order_pattern", r"^WO-[A-Za-z0-9._-]+$", "regular expression of a work order number"),

@@ -211,6 +211,11 @@ class Outbox:
         with self._tx() as db:
             db.execute("UPDATE print_jobs SET status='pending', error=? WHERE job_id=?", (error[:500], job_id))
 
+    def job_uncertain(self, job_id: str, error: str) -> None:
+        """The job may have reached the printer before it failed: only an explicit reprint repeats it."""
+        with self._tx() as db:
+            db.execute("UPDATE print_jobs SET status='uncertain', error=? WHERE job_id=?", (error[:500], job_id))
+
     def job_broken(self, job_id: str, error: str) -> None:
         """The label cannot be rendered: retrying would not help, so it waits for a person."""
         with self._tx() as db:
