@@ -17,7 +17,7 @@ import peewee as pw
 from central.db import database, insert_rows
 from central.errors import ShopfloorError
 from central.models import EventRecord, Station, utcnow
-from edge.contract import ContractError, Event, EVENT_TYPES, raw_id, validate_event
+from edge.contract import ContractError, Event, EVENT_TYPES, raw_id, rejection, validate_event
 
 log = logging.getLogger("shopfloor.recorder")
 
@@ -178,7 +178,7 @@ def _apply_one_by_one(events: list[Event]) -> dict[str, str]:
                     handler(event)
         except ShopfloorError as exc:
             EventRecord.delete().where(EventRecord.id == event.id).execute()
-            errors[event.id] = str(exc)
+            errors[event.id] = rejection(event.type, exc.field, exc.message)
     return errors
 
 
