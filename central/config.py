@@ -7,12 +7,10 @@ from shopfloor.settings import Key, Settings, load
 
 KEYS: tuple[Key, ...] = (
     Key("database.url", "sqlite:///var/central.db", "peewee database URL: sqlite:///path or postgresql://user@host/db", aliases=("DATABASE_URL",)),
-    Key("site.code", "plant1", "site code used in MQTT topics"),
-    Key("site.name", "Plant 1", "site name shown in the web admin"),
+    Key("site.name", "Plant 1", "site name shown in the web admin's header and page titles"),
     Key("web.host", "127.0.0.1", "address `shopfloor central serve` listens on"),
     Key("web.port", 8000, "port `shopfloor central serve` listens on", int),
     Key("web.secret_key", "", "session signing key; empty = generated once and kept in var/secret_key"),
-    Key("web.base_url", "", "public address of the web admin, used in label QR codes; empty = http://{web.host}:{web.port}"),
     Key("web.session_hours", 12, "hours a login stays valid", int),
     Key("mqtt.url", "mqtt://127.0.0.1:1883", "broker URL: mqtt://host:port or mqtts://host:port"),
     Key("mqtt.username", "central", "broker user name of central"),

@@ -212,11 +212,16 @@ def db():
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def db_init(config):
     """Create the database schema (or upgrade it) and the reference data a new plant needs."""
-    from central.seed import seed_defaults
+    from pathlib import Path
+
+    from central.seed import INITIAL_PASSWORD_FILE, seed_defaults
 
     settings, applied = open_central(config, migrated=True)
-    seed_defaults(settings)
+    login = seed_defaults(settings)
     click.echo(f"database ready ({len(applied)} migrations applied)")
+    if login:
+        click.echo(f"first login: {login[0]}; its password is in "
+                   f"{Path(settings['data_dir']).resolve() / INITIAL_PASSWORD_FILE} until changed")
 
 
 @db.command("migrate")

@@ -32,7 +32,7 @@ def _central_settings(data_dir: Path, port: int, mqtt_port: int):
     from central.config import load_settings
 
     return load_settings(overrides={
-        "database.url": f"sqlite:///{data_dir / 'central.db'}", "data_dir": str(data_dir), "site.code": SITE,
+        "database.url": f"sqlite:///{data_dir / 'central.db'}", "data_dir": str(data_dir),
         "web.host": "127.0.0.1", "web.port": port, "mqtt.url": f"mqtt://127.0.0.1:{mqtt_port}",
         "mqtt.username": "", "mqtt.protocol": "3.1.1"})
 
