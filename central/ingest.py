@@ -255,7 +255,7 @@ class Ingest:
             try:
                 with write_transaction():
                     lock_stations(station for (_, station), raws in by_station.items() if raws)
-                    for key in sorted(by_station):  # the order the locks were taken in
+                    for key in sorted(by_station):  # one order on every worker
                         if by_station[key]:
                             applied_types |= self._record(key, by_station[key], acks[key])
                 break
