@@ -107,6 +107,8 @@ class Spooler:
             self._report(job, f"printer: {exc}")
             return False
         self.outbox.job_done(job.job_id)
+        if job.reprint:
+            self.outbox.settle_uncertain(job.batch)
         self.last_error = ""
         if self.on_printed:
             self.on_printed(job)

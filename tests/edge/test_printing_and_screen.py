@@ -95,6 +95,11 @@ def test_a_printer_error_after_bytes_may_have_left_makes_the_job_uncertain_not_p
     assert accepted and outbox.job("B1").status == "uncertain"
     assert "reprint it if it is missing" in errors[0]
     assert spooler.drain() is False and outbox.job("B1").status == "uncertain"
+    outbox.commit(None, [], [PrintJob("B1-R1", "B1", "batch", fields, reprint=True)])  # CMD:REPRINT
+    spooler.printer = MemoryPrinter("memory://")
+    assert spooler.drain() is False
+    assert [j.job_id for j in spooler.printer.jobs] == ["B1-R1"]
+    assert outbox.job("B1").status == "reprinted" and "uncertain" not in outbox.job_counts()
 
 
 def test_a_cups_job_that_timed_out_is_never_sent_again(tmp_path):
