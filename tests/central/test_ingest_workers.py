@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -129,3 +130,44 @@ def test_a_fault_in_central_rejects_nothing_and_answers_the_others(db_url, tmp_p
     with database.connection_context():  # sent again once central can apply it: applied, once
         worker._apply_batch([_Message("plant1", "S01", events)])
         assert sorted(s for s, in EventRecord.select(EventRecord.seq).tuples()) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_pause_and_its_resume_from_two_stations_in_two_workers_get_their_minutes(db_url, tmp_path, station):
+    """Worker A holds S01's pause of WO-1 uncommitted while worker B records S02's resume of it."""
+    from central.models import Operator, WorkCentre
+    from tests.central.factories import event, make_work_orders
+
+    with database.connection_context():
+        with database.atomic():
+            WorkCentre.create(code="MIX", name="Mixing")
+            make_work_orders("MIX")
+            Operator.create(badge="OP-1", name="One")
+    pause = event("work_order.paused", 1, "2026-11-20T08:00:00Z", work_order="WO-1", reason="DT-JAM")
+    resume = event("work_order.resumed", 1, "2026-11-20T08:12:00Z", station="S02", work_order="WO-1")
+    recorded, release = threading.Event(), threading.Event()
+
+    def worker_a():
+        with database.connection_context():
+            with write_transaction():
+                assert record_raw([pause], site="plant1", station="S01").accepted
+                recorded.set()
+                release.wait(10)
+
+    a = threading.Thread(target=worker_a)
+    a.start()
+    assert recorded.wait(10)
+    b = _worker(db_url, tmp_path)
+
+    def worker_b():
+        with database.connection_context():
+            b._apply_batch([_Message("plant1", "S02", [resume])])
+
+    thread_b = threading.Thread(target=worker_b)
+    thread_b.start()
+    time.sleep(0.5)
+    release.set()
+    a.join(10)
+    thread_b.join(30)
+    assert b.stats.events_accepted == 1 and b.stats.database_retries == 0
+    with database.connection_context():
+        assert [m for m, in ReasonEvent.select(ReasonEvent.minutes).tuples()] == [Decimal(12)]
