@@ -5,17 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
+from datetime import datetime
 from decimal import Decimal
 
+import peewee as pw
 import pytest
 
 from central.config import load_settings
-from central.db import database, write_transaction
+from central.db import database, insert_rows, write_transaction
 from central.ingest import Ingest, _Message
 from central.models import EventRecord, ReasonCode, ReasonEvent, Station
 from central import recorder
 from central.recorder import record_raw
 from edge.contract import make_event
+from tests.conftest import PG_URL
 
 
 @pytest.fixture
@@ -171,3 +175,39 @@ def test_a_pause_and_its_resume_from_two_stations_in_two_workers_get_their_minut
     assert b.stats.events_accepted == 1 and b.stats.database_retries == 0
     with database.connection_context():
         assert [m for m, in ReasonEvent.select(ReasonEvent.minutes).tuples()] == [Decimal(12)]
+
+
+@pytest.mark.skipif(not PG_URL, reason="COPY is PostgreSQL's")
+def test_errors_from_copy_are_peewee_errors_like_any_statement(db, station):
+    """A duplicate sent with COPY is an IntegrityError, not the driver's own UniqueViolation."""
+    row = [(str(uuid.uuid4()), "machine.up", "plant1", "S01", 1, datetime(2026, 11, 20, 8), None, "{}",
+            datetime(2026, 11, 20, 8), False)]
+    fields = ("id", "type", "site", "station", "seq", "at", "operator", "payload", "received_at", "flagged")
+    with database.connection_context():
+        insert_rows(EventRecord, fields, row)
+        with pytest.raises(pw.IntegrityError):
+            with database.atomic():
+                insert_rows(EventRecord, fields, row)
+
+
+@pytest.mark.skipif(not PG_URL, reason="a server connection to cut")
+def test_a_connection_cut_mid_work_is_retried_not_rejected(db_url, tmp_path, station, caplog):
+    """The server ends the worker's connection: the batch is tried again on a new one and acked."""
+    import psycopg2
+
+    worker = _worker(db_url, tmp_path)
+    database.connect(reuse_if_open=True)  # the worker's own connection, as in its thread
+    pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    other = psycopg2.connect(PG_URL)
+    other.autocommit = True
+    other.cursor().execute("SELECT pg_terminate_backend(%s)", (pid,))
+    other.close()
+    try:
+        worker._apply_batch([_Message("plant1", "S01", [_wire(i) for i in range(1, 5)])])
+    finally:
+        database.close()
+    assert worker.stats.database_retries == 1
+    assert worker.stats.events_accepted == 4 and worker.stats.events_rejected == 0
+    assert any("retrying the batch" in m for m in caplog.messages)
+    with database.connection_context():
+        assert EventRecord.select().count() == 4
