@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from central import production as prod, recipes
-from central.models import (Batch, EventRecord, Flag, ReasonCode, Station, StockBalance, WorkOrder,
+from central import genealogy, production as prod, recipes
+from central.models import (Batch, EventRecord, Flag, ReasonCode, Station, StockBalance, StockMove, WorkOrder,
                             WorkOrderOutput, WorkOrderStage)
 from central.recorder import record
 from edge.contract import make_event
@@ -52,21 +52,26 @@ def test_goods_received_creates_the_station_batch(floor):
     assert not Batch.select().where(Batch.code == "GI1-0002").exists()
 
 
-def test_issue_before_receipt_uses_a_placeholder_the_receipt_fills(floor):
+@pytest.mark.parametrize("item", ["FLOUR", None])
+def test_issue_before_receipt_waits_for_it_and_is_booked_when_it_comes(floor, item):
     s01, gi1 = Station_("S01"), Station_("GI1")
-    out = s01.send("material.issued", {"work_order": "WO1", "batch": "GI1-0009", "item": "FLOUR", "qty": "20"})
-    assert out.rejected == []
-    assert on_hand("GI1-0009") == D(-20)
-    assert {f.kind for f in Flag.select()} >= {"unknown_batch", "negative_stock"}
-    gi1.send("goods.received", {"item": "FLOUR", "batch": "GI1-0009", "qty": "50", "supplier_lot": "LOT-9"})
+    data = {"work_order": "WO1", "batch": "GI1-0009", "qty": "20", **({"item": item} if item else {})}
+    out = s01.send("material.issued", data)
+    assert out.rejected == [] and out.applied == 1
+    assert on_hand("GI1-0009") == D(0)
+    flag = Flag.get(Flag.kind == "unknown_batch")
+    assert flag.resolved_at is None and EventRecord.get().flagged
+    gi1.send("goods.received", {"item": "FLOUR", "batch": "GI1-0009", "qty": "50", "supplier_lot": "LOT-9",
+                                "location": "RECV"})
     assert on_hand("GI1-0009") == D(30)
+    assert [(b.location.code, b.qty) for b in StockBalance.select().join(Batch).where(Batch.code == "GI1-0009")] == [
+        ("RECV", D(30))]
     assert Batch.get(Batch.code == "GI1-0009").supplier_lot == "LOT-9"
-
-
-def test_unknown_batch_without_item_is_flagged_not_rejected(floor):
-    out = Station_("S01").send("material.issued", {"work_order": "WO1", "batch": "MYSTERY", "qty": "1"})
-    assert out.rejected == [] and Flag.select().where(Flag.kind == "unknown_batch").count() == 1
-    assert EventRecord.get().flagged
+    assert Flag.get_by_id(flag.id).resolved_by == "system"
+    s01.send("output.reported", {"work_order": "WO1", "kind": "main", "item": "COOKIE", "batch": "S01-C1", "qty": "40"})
+    assert [b["batch"] for b in genealogy.trace("GI1-0009", "forward")["batches"]] == ["GI1-0009", "S01-C1"]
+    issued = StockMove.get(StockMove.kind == "issue")
+    assert (issued.operator, str(issued.event_id)) == ("OP-1", out.accepted[0])
 
 
 def test_unknown_work_order_is_rejected(floor):
