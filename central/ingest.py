@@ -141,11 +141,15 @@ class Ingest:
         client.subscribe(self._subscription(), qos=1)
         self._republish = True  # republish every config after a broker restart
         self._dirty = True
-        self.connected.set()
-        log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties=None):
-        # Subscribed: tell the stations, which send again whatever is still unacked.
+        # Only now do events reach this worker: it counts as connected, and tells the stations,
+        # which send again whatever is still unacked.
+        if any(getattr(code, "is_failure", False) for code in reason_codes):
+            log.error("broker refused the subscription %s: %s", self._subscription(), reason_codes)
+            return
+        self.connected.set()
+        log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
         client.publish(CENTRAL_ONLINE_TOPIC, b"online", qos=1)
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties=None):
