@@ -44,36 +44,41 @@ def _worker(db_url, tmp_path) -> Ingest:
                                            "mqtt.url": "mqtt://127.0.0.1:1", "mqtt.username": ""}))
 
 
-def test_a_resend_reaching_a_second_worker_mid_transaction_is_recorded_once(db_url, tmp_path, station, caplog):
-    """Worker A holds seq 1-10 uncommitted; worker B gets a resend of 6-10 with new 11-15."""
-    caplog.set_level(logging.WARNING, logger="shopfloor")
-    first = [_wire(i) for i in range(1, 11)]
-    second = first[5:] + [_wire(i) for i in range(11, 16)]
+def _while_another_holds(first: list, first_station: str, b: Ingest, second: list, second_station: str) -> None:
+    """Worker A records ``first`` and keeps its transaction open while worker ``b`` applies
+    ``second``; A commits half a second later, then both are done."""
     recorded, release = threading.Event(), threading.Event()
 
     def worker_a():
         with database.connection_context():
             with write_transaction():
-                record_raw(first, site="plant1", station="S01")
+                assert record_raw(first, site="plant1", station=first_station).accepted
                 recorded.set()
                 release.wait(10)
+
+    def worker_b():
+        with database.connection_context():
+            b._apply_batch([_Message("plant1", second_station, second)])
 
     a = threading.Thread(target=worker_a)
     a.start()
     assert recorded.wait(10)
-    b = _worker(db_url, tmp_path)
-
-    def worker_b():
-        with database.connection_context():
-            b._apply_batch([_Message("plant1", "S01", second)])
-
     thread_b = threading.Thread(target=worker_b)
     thread_b.start()
-    time.sleep(0.5)  # B is now waiting for A (or, before the fix, had already read the log)
+    time.sleep(0.5)  # B is now waiting for A (or, without the station locks, has read the log already)
     release.set()
     a.join(10)
     thread_b.join(30)
     assert not thread_b.is_alive()
+
+
+def test_a_resend_reaching_a_second_worker_mid_transaction_is_recorded_once(db_url, tmp_path, station, caplog):
+    """Worker A holds seq 1-10 uncommitted; worker B gets a resend of 6-10 with new 11-15."""
+    caplog.set_level(logging.WARNING, logger="shopfloor")
+    first = [_wire(i) for i in range(1, 11)]
+    second = first[5:] + [_wire(i) for i in range(11, 16)]
+    b = _worker(db_url, tmp_path)
+    _while_another_holds(first, "S01", b, second, "S01")
     assert b.stats.events_rejected == 0 and b.stats.events_accepted == 10
     assert b.stats.events_applied == 5 and b.stats.database_retries == 0
     assert caplog.messages == []  # not even a fault recovered from: B waited, then found 6-10
@@ -148,30 +153,8 @@ def test_a_pause_and_its_resume_from_two_stations_in_two_workers_get_their_minut
             Operator.create(badge="OP-1", name="One")
     pause = event("work_order.paused", 1, "2026-11-20T08:00:00Z", work_order="WO-1", reason="DT-JAM")
     resume = event("work_order.resumed", 1, "2026-11-20T08:12:00Z", station="S02", work_order="WO-1")
-    recorded, release = threading.Event(), threading.Event()
-
-    def worker_a():
-        with database.connection_context():
-            with write_transaction():
-                assert record_raw([pause], site="plant1", station="S01").accepted
-                recorded.set()
-                release.wait(10)
-
-    a = threading.Thread(target=worker_a)
-    a.start()
-    assert recorded.wait(10)
     b = _worker(db_url, tmp_path)
-
-    def worker_b():
-        with database.connection_context():
-            b._apply_batch([_Message("plant1", "S02", [resume])])
-
-    thread_b = threading.Thread(target=worker_b)
-    thread_b.start()
-    time.sleep(0.5)
-    release.set()
-    a.join(10)
-    thread_b.join(30)
+    _while_another_holds([pause], "S01", b, [resume], "S02")
     assert b.stats.events_accepted == 1 and b.stats.database_retries == 0
     with database.connection_context():
         assert [m for m, in ReasonEvent.select(ReasonEvent.minutes).tuples()] == [Decimal(12)]
