@@ -16,7 +16,7 @@ from peewee import Case
 
 from central import costing
 from central.catalog import default_location, get_batch, get_item, get_location
-from central.db import database
+from central.db import database, insert_dicts
 from central.errors import Conflict, ValidationError
 from central.flags import raise_flag
 from central.models import Batch, Item, Location, StockBalance, StockMove, utcnow
@@ -120,8 +120,7 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty",
             balances = _balances_for(list(deltas))
         missing = [k for k in deltas if k not in balances]
         if missing:  # new balances start at their first move's quantity
-            StockBalance.insert_many([{"item": k[0], "batch": k[1], "location": k[2], "qty": deltas[k]}
-                                      for k in missing]).execute()
+            insert_dicts(StockBalance, [{"item": k[0], "batch": k[1], "location": k[2], "qty": deltas[k]} for k in missing])
         changes = [(balances[k].id, d) for k, d in deltas.items() if d != 0 and k in balances]
         if changes:
             qty = StockBalance.qty
@@ -141,8 +140,7 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty",
             "work_order": m.get("work_order"), "reason": m.get("reason"), "reference": m.get("reference"),
             "user": who.user, "operator": who.operator, "event_id": who.event_id,
         })
-    if rows:
-        StockMove.insert_many(rows).execute()
+    insert_dicts(StockMove, rows)
 
 
 def _balances_for(keys: list[tuple]) -> dict[tuple, StockBalance]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from central import consumption, costing, lifecycle, settlement
 from central.catalog import check_code, default_location, get_item, get_location
-from central.db import database
+from central.db import database, insert_dicts
 from central.errors import Conflict, ValidationError
 from central.inventory import Actor, check_unit, write_moves
 from central.models import Batch, CostLayer, Item, Location, RecipeOutput, WorkOrder, WorkOrderOutput, utcnow
@@ -105,13 +105,12 @@ def report_outputs(outputs: list[Output]) -> list[WorkOrderOutput]:
                 revaluation = costing.add(item, batch if item.batch_tracked else None, output.qty, value)
                 if revaluation:
                     moves.append({**base, "kind": "revaluation", "qty": ZERO, "value": revaluation})
-        if layers:
-            CostLayer.insert_many(layers).execute()
+        insert_dicts(CostLayer, layers)
         write_moves(moves, outputs[0].actor)
-        WorkOrderOutput.insert_many([
+        insert_dicts(WorkOrderOutput, [
             {"work_order": wo.id, "batch": batches[o.batch].id, "item": item.id, "kind": o.kind, "qty": o.qty,
              "location": place.id, "reason": o.reason, "operator": o.actor.operator, "event_id": o.actor.event_id,
-             "at": o.actor.when(), "value": value} for o, wo, item, place, unit, value in rows]).execute()
+             "at": o.actor.when(), "value": value} for o, wo, item, place, unit, value in rows])
         _add_output_value(rows)
         consumption.book_parked(codes)
         done = {wo.id: (wo, o.actor) for o, wo, *_ in rows if wo.status == "done"}
@@ -138,7 +137,7 @@ def _new_batches(rows) -> dict[str, Batch]:
         expiry = at.date() + timedelta(days=item.shelf_life_days) if item.shelf_life_days else None
         values.append({"code": output.batch, "item": item.id, "expiry": expiry, "unit_cost": unit,
                        "status": "released", "created_at": at})
-    Batch.insert_many(values).execute()
+    insert_dicts(Batch, values)
     return {b.code: b for b in Batch.select().where(Batch.code.in_([v["code"] for v in values]))}
 
 

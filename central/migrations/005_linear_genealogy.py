@@ -30,7 +30,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "work_order_input"
-            indexes = [(('work_order', 'batch'), True), (('batch', 'work_order'), False)]
+            indexes = [(('work_order', 'batch'), True)]
 
     @migrator.create_model
     class ParkedIssue(pw.Model):

@@ -52,7 +52,7 @@ class WorkOrderInput(BaseModel):
     qty = FixedDecimalField(default=0)
 
     class Meta:
-        indexes = ((("work_order", "batch"), True), (("batch", "work_order"), False))
+        indexes = ((("work_order", "batch"), True),)  # plus the foreign keys' own: by batch, the forward step
 
 
 class ParkedIssue(BaseModel):

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from central import genealogy, production as prod, recipes
 from central.models import (Batch, EventRecord, Flag, ReasonCode, Station, StockBalance, StockMove, WorkOrder,
@@ -11,6 +12,7 @@ from central.recorder import record
 from edge.contract import make_event
 
 from tests.central.test_production import RECIPE
+from tests.central.test_properties import in_rollback
 
 
 @pytest.fixture
@@ -115,3 +117,53 @@ def test_scrap_reported_writes_off_the_batch(floor):
     Station_("GI1").send("goods.received", {"item": "FLOUR", "batch": "F1", "qty": "10", "unit_cost": "1"})
     out = Station_("S01").send("scrap.reported", {"work_order": "WO1", "qty": "2", "reason": "BURNT", "batch": "F1"})
     assert out.rejected == [] and on_hand("F1") == D(8)
+
+
+ARRIVALS = [
+    ("GI1", "goods.received", {"item": "FLOUR", "batch": "LATE-1", "qty": "10", "location": "RECV", "unit_cost": "1.5"}),
+    ("S01", "material.issued", {"work_order": "WO1", "batch": "LATE-1", "qty": "4"}),
+    ("S01", "output.reported", {"work_order": "WO1", "kind": "main", "item": "COOKIE", "batch": "S01-C1", "qty": "8"}),
+    ("S01", "material.issued", {"work_order": "WO1", "batch": "LATE-1", "item": "FLOUR", "qty": "1"}),
+]
+
+
+def _end_state():
+    stock = sorted((b.batch.code if b.batch else "", b.location.code, b.qty) for b in StockBalance.select() if b.qty)
+    trace = genealogy.trace("LATE-1", "forward")
+    wo = WorkOrder.get()
+    open_flags = sorted(f.kind for f in Flag.select().where(Flag.resolved_at.is_null()))
+    return {"stock": stock, "batches": trace["batches"], "links": trace["links"], "open_flags": open_flags,
+            "costs": (wo.input_cost, wo.conversion_cost, wo.output_value, wo.scrap_loss),
+            "values": sorted((o.batch.code, o.value) for o in WorkOrderOutput.select())}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(ARRIVALS))), cuts=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_any_order_of_receipt_issues_and_output_ends_the_same(floor, order, cuts):
+    found = []
+
+    def run(sequence, split):
+        stations = {"GI1": Station_("GI1"), "S01": Station_("S01")}
+        pending = []
+        for n, index in enumerate(sequence):
+            code, type_name, data = ARRIVALS[index]
+            station = stations[code]
+            station.seq += 1
+            pending.append((code, make_event(type_name, site="plant1", station=code, seq=station.seq,
+                                              operator="OP-1", data=data, at=datetime.now(timezone.utc))))
+            last = n == len(sequence) - 1
+            if last or split[n] or pending[-1][0] != ARRIVALS[sequence[n + 1]][0]:
+                out = record([e for _, e in pending])  # one station's message, as the ingest gets it
+                assert out.rejected == []
+                pending = []
+        before = _end_state()
+        stations["S01"].send("work_order.completed", {"work_order": "WO1"})
+        found.append((before, _end_state()))
+
+    in_rollback(lambda: run(list(range(len(ARRIVALS))), [False] * 3))
+    in_rollback(lambda: run(list(order), cuts))
+    (reference_running, reference_done), (running, done) = found
+    assert done == reference_done
+    for key in ("stock", "batches", "links", "open_flags"):
+        assert running[key] == reference_running[key], key
+    assert ("LATE-1", "RECV", D(5)) in done["stock"]

@@ -115,3 +115,36 @@ def test_outputs_enter_at_the_recipe_standard_cost_then_at_the_last_settled_cost
         second = prod.report_output("WOS2", item="COOKIE", kind="main", batch="C2", qty=D(4), actor=PERSON)
         assert second.value == 4 * settled / 10
     in_rollback(body)
+
+
+def test_the_worked_example_of_the_costing_guide(plant):
+    """docs/stock-and-costing.md, "Worked example", step by step."""
+    def body():
+        inv.receive(item="FLOUR", qty=D(100), batch="F1", unit_cost=D("1.00"), actor=PERSON)
+        inv.receive(item="BOX", qty=D(100), batch="B1", unit_cost=D("0.10"), actor=PERSON)
+        recipes.create_recipe({"code": "R-DOC", "inputs": [{"item": "FLOUR", "qty_per_unit": "0.5"},
+                                                           {"item": "BOX", "qty_per_unit": "1", "mode": "backflush"}],
+                               "outputs": [{"item": "COOKIE", "kind": "main", "cost_share": "90"},
+                                           {"item": "CRUMBS", "kind": "by", "cost_share": "10"}],
+                               "stages": [{"seq": 10, "work_centre": "MIX", "standard_minutes": "30"}]})
+        prod.create_work_order({"number": "WO-DOC", "recipe": "R-DOC", "planned_qty": "100", "status": "released"})
+        prod.issue_material("WO-DOC", batch="F1", qty=D(20), actor=PERSON)
+        c1 = prod.report_output("WO-DOC", item="COOKIE", kind="main", batch="C1", qty=D(40), actor=PERSON)
+        cr1 = prod.report_output("WO-DOC", item="CRUMBS", kind="by", batch="CR1", qty=D(2), actor=PERSON)
+        assert (c1.value, cr1.value) == (D("30.24"), D(0))
+        inv.dispatch(batch="C1", qty=D(10), reference="CUST", actor=PERSON)
+        assert StockMove.get(StockMove.kind == "dispatch").value == D("-7.56")
+        prod.record_stage("WO-DOC", 10, started=True, actor=fact_actor(0))
+        prod.record_stage("WO-DOC", 10, started=False, actor=fact_actor(30))
+        wo = prod.complete("WO-DOC", PERSON)
+        assert StockMove.get(StockMove.kind == "backflush").value == D("-4.00")
+        assert (wo.input_cost, wo.conversion_cost, wo.output_value, wo.scrap_loss) == (D(24), D(24), D(48), D(0))
+        revaluations = {m.batch.code: m.value for m in StockMove.select().where(StockMove.kind == "revaluation")}
+        assert revaluations == {"C1": D("9.72"), "CR1": D("4.80")}
+        assert wo.variance == D("3.24")
+        in_stock = StockMove.value.from_units(StockMove.select(fn.SUM(StockMove.value)).where(
+            StockMove.batch == c1.batch_id).scalar())
+        assert in_stock == D("32.40")
+        prod.create_work_order({"number": "WO-DOC2", "recipe": "R-DOC", "planned_qty": "100", "status": "released"})
+        assert prod.report_output("WO-DOC2", item="COOKIE", kind="main", batch="C2", qty=D(1), actor=PERSON).value == D("1.08")
+    in_rollback(body)
