@@ -13,7 +13,7 @@ import peewee as pw
 import pytest
 
 from central.config import load_settings
-from central.db import database, insert_rows, write_transaction
+from central.db import COPY_FROM, database, insert_rows, write_transaction
 from central.ingest import Ingest, _Message
 from central.models import EventRecord, ReasonCode, ReasonEvent, Station
 from central import recorder
@@ -163,8 +163,8 @@ def test_a_pause_and_its_resume_from_two_stations_in_two_workers_get_their_minut
 @pytest.mark.skipif(not PG_URL, reason="COPY is PostgreSQL's")
 def test_errors_from_copy_are_peewee_errors_like_any_statement(db, station):
     """A duplicate sent with COPY is an IntegrityError, not the driver's own UniqueViolation."""
-    row = [(str(uuid.uuid4()), "machine.up", "plant1", "S01", 1, datetime(2026, 11, 20, 8), None, "{}",
-            datetime(2026, 11, 20, 8), False)]
+    row = [(str(uuid.uuid4()), "machine.up", "plant1", "S01", seq, datetime(2026, 11, 20, 8), None, "{}",
+            datetime(2026, 11, 20, 8), False) for seq in range(1, COPY_FROM + 1)]  # enough rows for a COPY
     fields = ("id", "type", "site", "station", "seq", "at", "operator", "payload", "received_at", "flagged")
     with database.connection_context():
         insert_rows(EventRecord, fields, row)
