@@ -13,7 +13,9 @@ database = pw.DatabaseProxy()
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "synchronous": "normal",
+    # FULL: a commit is on disk before it returns, so an ack sent after it survives a power cut
+    # (NORMAL in WAL mode may lose the last commits).
+    "synchronous": "full",
     "busy_timeout": 10_000,
     "cache_size": -32_000,
 }
@@ -147,8 +149,12 @@ def _copy_text(value) -> str:
 
 def _copy_rows(sql: str, converters: list, rows: list[tuple]) -> None:
     lines = ["\t".join([_copy_text(convert(value)) for convert, value in zip(converters, row)]) for row in rows]
-    cursor = database.cursor()
-    cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
+    # copy_expert is the driver's own call: the wrapper turns its errors into peewee's, as
+    # execute_sql does (a deadlock or a lost connection is an OperationalError, a duplicate an
+    # IntegrityError), so callers see one set of exceptions whichever way rows were written.
+    with pw.__exception_wrapper__:
+        cursor = database.cursor()
+        cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
 
 
 def _converter(field):
@@ -161,3 +167,38 @@ def _converter(field):
     def uuid_value(value):
         return value.replace("-", "").lower() if isinstance(value, str) and len(value) == 36 else slow(value)
     return uuid_value
+
+
+def durable_commits() -> list[str]:
+    """Make sure a commit on this connection is on disk when it returns; what was wrong, to log.
+
+    SQLite runs with ``synchronous=FULL`` (``SQLITE_PRAGMAS``). PostgreSQL needs
+    ``synchronous_commit`` other than ``off`` (``on``, ``local``, ``remote_write`` and
+    ``remote_apply`` all wait for the local WAL flush) and ``fsync`` on. A session whose
+    server default is ``off`` is switched to ``on``; ``fsync = off`` cannot be mended from a
+    session, so it is only reported. Call it after connecting.
+    """
+    if not isinstance(database.obj, pw.PostgresqlDatabase):
+        return []
+    problems = []
+    setting = database.execute_sql("SHOW synchronous_commit").fetchone()[0]
+    if setting == "off":
+        database.execute_sql("SET synchronous_commit TO on")
+        problems.append("PostgreSQL synchronous_commit is off on the server: this connection sets it "
+                        "to on, so an ack is only sent for a commit that is on disk")
+    if database.execute_sql("SHOW fsync").fetchone()[0] == "off":
+        problems.append("PostgreSQL runs with fsync = off: a power cut can lose events central "
+                        "has acknowledged; set fsync = on")
+    return problems
+
+
+def write_transaction():
+    """A transaction that writes: on SQLite it takes the write lock at BEGIN (IMMEDIATE).
+
+    A deferred SQLite transaction that read first and writes second fails outright when
+    another writer committed in between; beginning IMMEDIATE makes the second writer wait
+    (``busy_timeout``) and then read what the first one wrote.
+    """
+    if isinstance(database.obj, pw.SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()

@@ -34,15 +34,16 @@ from flask import Flask
 from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
 
-from central.db import database
-from central.recorder import record_raw
+from central.db import database, durable_commits, write_transaction
+from central.recorder import Outcome, lock_stations, record_raw
 from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digests, encode_config
-from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
-                           parse_topic, raw_id, topic)
+from edge.contract import (CENTRAL_ONLINE_TOPIC, EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError,
+                           decode_events, encode_ack, parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.ingest")
 
+RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS = 0.25, 1.0  # retrying a broker that is away
 CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event arrived (people's edits)
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
 
@@ -62,6 +63,8 @@ class Stats:
     transactions: int = 0
     config_builds: int = 0
     configs_published: int = 0
+    database_retries: int = 0  # batches tried again after a database error (deadlock, lost connection)
+    events_unanswered: int = 0  # events central could not apply for a reason of its own: sent again
 
 
 @dataclass
@@ -94,6 +97,7 @@ class Ingest:
         self._config_due = 0.0
         self.config_refresh = CONFIG_REFRESH_SECONDS  # seconds between rebuilds when nothing asked for one
         self._dirty = True
+        self._said: set[str] = set()  # durability warnings already logged
         self._thread: threading.Thread | None = None
         self._config_thread: threading.Thread | None = None
         self.app = Flask("shopfloor.ingest")  # domain code reads settings from current_app.config
@@ -112,11 +116,14 @@ class Ingest:
                                keyfile=settings["mqtt.tls_key"] or None, cert_reqs=ssl.CERT_REQUIRED)
             except (OSError, ssl.SSLError) as exc:
                 raise IngestError(f"mqtt TLS: {exc}") from None
-        client.reconnect_delay_set(1, 30)
+        # A broker that comes back must find the ingest within a second: stations are back as
+        # fast, and what they send before the ingest subscribes waits for their ack timeout.
+        client.reconnect_delay_set(RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS)
         client.max_inflight_messages_set(100)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         self.client = client
 
     # --- MQTT (network thread) --------------------------------------------------------------
@@ -134,8 +141,16 @@ class Ingest:
         client.subscribe(self._subscription(), qos=1)
         self._republish = True  # republish every config after a broker restart
         self._dirty = True
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties=None):
+        # Only now do events reach this worker: it counts as connected, and tells the stations,
+        # which send again whatever is still unacked.
+        if any(getattr(code, "is_failure", False) for code in reason_codes):
+            log.error("broker refused the subscription %s: %s", self._subscription(), reason_codes)
+            return
         self.connected.set()
         log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
+        client.publish(CENTRAL_ONLINE_TOPIC, b"online", qos=1)
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties=None):
         self.connected.clear()
@@ -180,8 +195,15 @@ class Ingest:
 
     # --- applying ---------------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _connect(self) -> None:
         database.connect(reuse_if_open=True)
+        for problem in durable_commits():
+            if problem not in self._said:
+                self._said.add(problem)
+                log.warning("%s", problem)
+
+    def _run(self) -> None:
+        self._connect()
         try:
             with self.app.app_context():
                 while not self._stop.is_set():
@@ -235,24 +257,29 @@ class Ingest:
         applied_types: set[str] = set()
         while True:
             try:
-                with database.atomic():
-                    for key, raws in by_station.items():
-                        if raws:
-                            applied_types |= self._record(key, raws, acks[key])
+                with write_transaction():
+                    lock_stations(station for (_, station), raws in by_station.items() if raws)
+                    for key in sorted(by_station):  # one order on every worker
+                        if by_station[key]:
+                            applied_types |= self._record(key, by_station[key], acks[key])
                 break
             except (pw.OperationalError, pw.InterfaceError) as exc:
-                # The database is away: no ack at all; stations send again. Keep trying.
-                log.error("database error, retrying the batch: %s", exc)
+                # The database is away, or it broke a deadlock or a lock wait: nothing of the
+                # batch was committed and nothing is acked. Try the whole batch again; what
+                # another worker recorded meanwhile comes back as duplicates.
+                self.stats.database_retries += 1
+                log.error("database error, retrying the batch: %s", str(exc).strip().splitlines()[0])
                 for accepted, rejected in acks.values():
                     accepted.clear()
                     rejected[:] = [r for r in rejected if r["id"] is None]
+                applied_types.clear()
                 if self._stop.wait(1.0):
                     return
                 try:
                     database.close()
                 except pw.PeeweeException:
                     pass
-                database.connect(reuse_if_open=True)
+                self._connect()
         self.stats.transactions += 1
         if applied_types & CHANGED_BY_EVENTS:
             self._dirty = True  # only now, after the commit, can a rebuild see what changed
@@ -261,19 +288,37 @@ class Ingest:
                 self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
 
     def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> set[str]:
-        """Apply one station's events in a savepoint and note the answers; returns the types applied."""
+        """Apply one station's events in a savepoint and note the answers; returns the types applied.
+
+        A rejection is only ever for an event's own content. When applying fails for another
+        reason (a fault in central, a constraint the database enforces) the events are applied
+        again one by one, and the one that fails on its own gets no answer at all: the station
+        keeps it and sends it again, so it is applied once central can, and is never lost.
+        """
         site, station = key
         try:
             with database.atomic():
                 outcome = record_raw(raws, site=site, station=station)
         except (pw.OperationalError, pw.InterfaceError):
-            raise
-        except Exception as exc:  # a domain bug must not take the worker down or lose the others
-            log.exception("applying %d events from %s/%s failed", len(raws), site, station)
-            ack[1].extend({"id": raw_id(r), "error": f"central could not apply it: {type(exc).__name__}: {exc}"}
-                          for r in raws)
-            self.stats.events_rejected += len(raws)
-            return set()
+            raise  # the batch is tried again
+        except Exception:  # noqa: BLE001  (a domain bug must not take the worker down or lose the others)
+            log.exception("applying %d events from %s/%s failed; applying them one by one", len(raws), site, station)
+            outcome = Outcome()
+            for raw in raws:
+                try:
+                    with database.atomic():
+                        one = record_raw([raw], site=site, station=station)
+                except (pw.OperationalError, pw.InterfaceError):
+                    raise
+                except Exception:  # noqa: BLE001
+                    log.exception("event %s from %s/%s cannot be applied now; it stays with the station",
+                                  raw_id(raw), site, station)
+                    self.stats.events_unanswered += 1
+                    continue
+                outcome.accepted += one.accepted
+                outcome.rejected += one.rejected
+                outcome.applied += one.applied
+                outcome.applied_types |= one.applied_types
         ack[0].extend(outcome.accepted)
         ack[1].extend(outcome.rejected)
         self.stats.events_accepted += len(outcome.accepted)

@@ -12,10 +12,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import peewee as pw
+
 from central.db import database, insert_rows
 from central.errors import ShopfloorError
 from central.models import EventRecord, Station, utcnow
-from edge.contract import ContractError, Event, EVENT_TYPES, raw_id, validate_event
+from edge.contract import ContractError, Event, EVENT_TYPES, raw_id, rejection, validate_event
 
 log = logging.getLogger("shopfloor.recorder")
 
@@ -143,6 +145,7 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
     outcome = outcome or Outcome()
     station_code = events[0].station
     with database.atomic():
+        lock_stations([station_code])  # before the ids are looked up: another worker may be recording them
         station = Station.get_or_none(Station.code == station_code)
         if station is None or not station.active or station.site != events[0].site:
             for e in events:
@@ -182,6 +185,22 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
     return outcome
 
 
+def lock_stations(codes) -> None:
+    """Lock these stations' rows until the transaction ends, in code order (PostgreSQL).
+
+    Everything an ingest worker writes for a station happens under its row's lock, taken
+    before the event log is read: a second worker given the same events (a station's resend
+    reaching another member of the shared subscription) waits, then finds them recorded. Taking
+    all the batch's stations at once and in one order means two workers never hold one each
+    while waiting for the other's. SQLite needs nothing here: a writing transaction there
+    holds the whole database (the ingest begins its transactions IMMEDIATE).
+    """
+    codes = sorted(set(codes))
+    if not codes or not isinstance(database.obj, pw.PostgresqlDatabase):
+        return
+    list(Station.select(Station.id).where(Station.code.in_(codes)).order_by(Station.code).for_update().tuples())
+
+
 def _apply_one_by_one(events: list[Event]) -> dict[str, str]:
     """Run each event's handlers in its own savepoint; a rejected event's log row is deleted too.
 
@@ -195,7 +214,7 @@ def _apply_one_by_one(events: list[Event]) -> dict[str, str]:
                     handler(event)
         except ShopfloorError as exc:
             EventRecord.delete().where(EventRecord.id == event.id).execute()
-            errors[event.id] = str(exc)
+            errors[event.id] = rejection(event.type, exc.field, exc.message)
     return errors
 
 

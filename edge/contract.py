@@ -24,7 +24,7 @@ OUTPUT_KINDS = ("main", "co", "by", "scrap")
 
 
 class ContractError(ValueError):
-    """Malformed input. ``field`` is the dotted path of the offending field (or '')."""
+    """Malformed input. ``field`` is the path of the offending field (``error_path``) or ''."""
 
     def __init__(self, field: str, problem: str):
         super().__init__(f"{field}: {problem}" if field else problem)
@@ -372,6 +372,36 @@ def make_event(type_name: str, *, site: str, station: str, seq: int, operator: s
     return validate_event(raw)
 
 
+# --- rejections ------------------------------------------------------------------------------
+
+#: The envelope's fields: named as they are in a rejection.
+ENVELOPE_FIELDS = ("id", "type", "site", "station", "seq", "at", "operator", "data")
+
+
+def error_path(type_name: str, name: str) -> str:
+    """The one rule for the field a rejection names: its path in the event as published.
+
+    Envelope fields go by their name (``seq``, ``operator``); fields of ``data`` as
+    ``data.<name>`` (``data.qty``, ``data.work_order``), deeper parts appended
+    (``data.lines[2].qty``); a problem of the whole message has no field, or ``events``. A name
+    that is neither (a checker of central's own naming something the event does not carry)
+    becomes no field at all: the message then says what is wrong in words.
+    """
+    if not name or name == "events" or name in ENVELOPE_FIELDS or name.startswith("data."):
+        return name
+    spec = EVENT_TYPES.get(type_name)
+    head = re.split(r"[.\[]", name, maxsplit=1)[0]
+    if spec is not None and any(f.name == head for f in spec.fields):
+        return f"data.{name}"
+    return ""
+
+
+def rejection(type_name: str, name: str, problem: str) -> str:
+    """The text of a rejection: ``<path>: <problem>`` by ``error_path``, or the problem alone."""
+    path = error_path(type_name, name)
+    return f"{path}: {problem}" if path else problem
+
+
 # --- messages and topics ---------------------------------------------------------------------
 
 def encode_events(events: list[Event]) -> bytes:
@@ -480,6 +510,9 @@ def json_schema() -> dict:
 
 
 EVENTS_FILTER = f"{TOPIC_ROOT}/+/+/events"
+#: Each ingest worker publishes ``online`` here (not retained) once it is subscribed: a station
+#: that sent into a broker with no subscriber yet sends its unacked events again right away.
+CENTRAL_ONLINE_TOPIC = f"{TOPIC_ROOT}/central/online"
 SHARED_EVENTS_FILTER = "$share/{group}/" + EVENTS_FILTER
 
 

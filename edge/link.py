@@ -2,8 +2,10 @@
 
 paho-mqtt keeps its session in memory only and the broker may drop messages (mosquitto's
 default queue is 1,000 per client), so PUBACK means nothing here: an event leaves the outbox
-only on central's application ack. Unacked events are sent again after ``ack_timeout`` and
-after every reconnect; central accepts a duplicate again and never applies it twice.
+only on central's application ack. Unacked events are sent again after ``ack_timeout``, after
+every reconnect and when a central worker announces it has subscribed (after a broker outage
+the station may be back before central); central accepts a duplicate again and never applies
+it twice.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from typing import Callable
 
 import paho.mqtt.client as mqtt
 
-from edge.contract import decode_ack, topic
+from edge.contract import CENTRAL_ONLINE_TOPIC, decode_ack, topic
 from edge.outbox import Outbox
 from shopfloor.broker import parse_broker_url
 
@@ -41,7 +43,7 @@ class Link:
     def __init__(self, outbox: Outbox, *, site: str, station: str, url: str, username: str = "",
                  password: str = "", client_id: str = "", tls_ca: str = "", tls_cert: str = "",
                  tls_key: str = "", tls_insecure: bool = False, keepalive: int = 30,
-                 reconnect_min: float = 0.5, reconnect_max: float = 30.0, batch_size: int = 500,
+                 reconnect_min: float = 0.5, reconnect_max: float = 2.0, batch_size: int = 500,
                  window: int = 8, ack_timeout: float = 10.0,
                  on_ack: Callable[[list[str], list[dict]], None] | None = None,
                  on_config: Callable[[dict], None] | None = None,
@@ -122,7 +124,7 @@ class Link:
             log.warning("broker refused the connection: %s", reason_code)
             return
         _no_delay(client)
-        client.subscribe([(self.t_ack, 1), (self.t_config, 1)])
+        client.subscribe([(self.t_ack, 1), (self.t_config, 1), (CENTRAL_ONLINE_TOPIC, 1)])
         client.publish(self.t_status, b"online", qos=1, retain=True)
         with self._lock:
             self._flights.clear()
@@ -152,6 +154,8 @@ class Link:
         try:
             if message.topic == self.t_ack:
                 self._handle_ack(message.payload)
+            elif message.topic == CENTRAL_ONLINE_TOPIC:
+                self._send_again()
             elif message.topic == self.t_config:
                 if message.payload:
                     config = json.loads(message.payload)
@@ -176,6 +180,13 @@ class Link:
                     del self._flights[number]
         if self.on_ack:
             self.on_ack(accepted, rejected)
+        self._wake.set()
+
+    def _send_again(self) -> None:
+        """A central worker has just subscribed: what was sent before it may have had no reader."""
+        with self._lock:
+            self._flights.clear()
+            self._cursor = 0
         self._wake.set()
 
     # --- sender thread --------------------------------------------------------------------

@@ -31,9 +31,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 #: Print job states. ``sending`` at start-up means the process died mid-send: the label may
-#: or may not have come out, so it becomes ``uncertain`` and only an explicit reprint repeats it.
-#: ``failed`` is a label that cannot be rendered (bad data): it needs a person, not a retry.
-JOB_STATES = ("pending", "sending", "printed", "uncertain", "failed")
+#: or may not have come out, so it becomes ``uncertain`` (so does a job the printer failed after
+#: bytes may have reached it) and only an explicit reprint repeats it; once a reprint of its
+#: batch is printed it is ``reprinted``. ``failed`` is a label that cannot be rendered (bad
+#: data): it needs a person, not a retry.
+JOB_STATES = ("pending", "sending", "printed", "uncertain", "reprinted", "failed")
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,16 @@ class Outbox:
         """The printer refused the job before taking any of it: try again later."""
         with self._tx() as db:
             db.execute("UPDATE print_jobs SET status='pending', error=? WHERE job_id=?", (error[:500], job_id))
+
+    def job_uncertain(self, job_id: str, error: str) -> None:
+        """The job may have reached the printer before it failed: only an explicit reprint repeats it."""
+        with self._tx() as db:
+            db.execute("UPDATE print_jobs SET status='uncertain', error=? WHERE job_id=?", (error[:500], job_id))
+
+    def settle_uncertain(self, batch: str) -> None:
+        """A reprint of ``batch`` came out: its uncertain jobs no longer wait for a person."""
+        with self._tx() as db:
+            db.execute("UPDATE print_jobs SET status='reprinted' WHERE batch=? AND status='uncertain'", (batch,))
 
     def job_broken(self, job_id: str, error: str) -> None:
         """The label cannot be rendered: retrying would not help, so it waits for a person."""

@@ -1,9 +1,11 @@
 """The print spooler: renders queued labels and sends each job to the printer at most once.
 
 Jobs come from the outbox (stored with the event that caused them). A job is claimed before
-it is sent; if the process dies mid-send the job is ``uncertain`` at the next start and only
-an explicit reprint repeats it, so a retry never prints a label twice. A printer that refuses
-a job before taking it (offline, out of paper) gets it again every ``retry_seconds``.
+it is sent. Once bytes may have reached the printer the job is ``uncertain``, and only an
+explicit reprint repeats it, so a retry never prints a label twice: when the driver says so
+(a timeout after lp took the job, a connection lost mid-send) and when the process died
+mid-send (found at the next start). A printer that refuses a job before taking any of it
+(unreachable, lp refused it) gets it again every ``retry_seconds``.
 """
 from __future__ import annotations
 
@@ -96,10 +98,17 @@ class Spooler:
         try:
             self.printer.send(data, job_id=job.job_id, fmt=self.fmt)
         except PrinterError as exc:
+            if exc.maybe_printed:
+                # Bytes may have reached the printer: sending again could print it twice.
+                self.outbox.job_uncertain(job.job_id, str(exc))
+                self._report(job, f"label for {job.batch} may not have printed ({exc}): reprint it if it is missing")
+                return True
             self.outbox.job_failed(job.job_id, str(exc))
             self._report(job, f"printer: {exc}")
             return False
         self.outbox.job_done(job.job_id)
+        if job.reprint:
+            self.outbox.settle_uncertain(job.batch)
         self.last_error = ""
         if self.on_printed:
             self.on_printed(job)

@@ -157,7 +157,7 @@ def probe_broker(url: str, patience: float) -> None:
                 raise UserError(f"cannot reach the MQTT broker at {host}:{port}: {reason}") from None
             logging.getLogger("shopfloor.ingest").warning("waiting for the MQTT broker at %s:%d: %s", host, port, reason)
             time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            delay = min(delay * 2, 1.0)  # a broker that comes back is found within a second
 
 
 # --- edge --------------------------------------------------------------------------------
@@ -212,11 +212,16 @@ def db():
 @click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
 def db_init(config):
     """Create the database schema (or upgrade it) and the reference data a new plant needs."""
-    from central.seed import seed_defaults
+    from pathlib import Path
+
+    from central.seed import INITIAL_PASSWORD_FILE, seed_defaults
 
     settings, applied = open_central(config, migrated=True)
-    seed_defaults(settings)
+    login = seed_defaults(settings)
     click.echo(f"database ready ({len(applied)} migrations applied)")
+    if login:
+        click.echo(f"first login: {login[0]}; its password is in "
+                   f"{Path(settings['data_dir']).resolve() / INITIAL_PASSWORD_FILE} until changed")
 
 
 @db.command("migrate")

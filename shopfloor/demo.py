@@ -3,8 +3,9 @@
 Started together: the embedded MQTT broker, central web (werkzeug, in a thread), the central
 ingest, and one station daemon whose scanner is fed by the script and whose printer writes
 labels into ``{data_dir}/labels``. Every scan goes the real way: station state machine →
-outbox → MQTT → ingest → domain handlers. A second run reuses the database; the shift's
-events get new ids and new batch codes, so stock grows with every run.
+outbox → MQTT → ingest → domain handlers. A second run reuses the database and starts a new
+shift on a new work order (the next ``WO-DEMO-NNNN``, released for it), never a replay of an
+earlier shift: earlier work orders, their batches and their costs stay as they were.
 """
 from __future__ import annotations
 
@@ -23,14 +24,15 @@ from devices.scanners import MemoryScanner
 
 log = logging.getLogger("shopfloor.demo")
 
-SITE, STATION, OPERATOR, WORK_ORDER = "plant1", "DEMO1", "OP-DEMO", "WO-DEMO-0001"
+SITE, STATION, OPERATOR, WORK_ORDER_PREFIX = "plant1", "DEMO1", "OP-DEMO", "WO-DEMO-"
+MADE = Decimal(100)  # what each shift reports as the main output
 
 
 def _central_settings(data_dir: Path, port: int, mqtt_port: int):
     from central.config import load_settings
 
     return load_settings(overrides={
-        "database.url": f"sqlite:///{data_dir / 'central.db'}", "data_dir": str(data_dir), "site.code": SITE,
+        "database.url": f"sqlite:///{data_dir / 'central.db'}", "data_dir": str(data_dir),
         "web.host": "127.0.0.1", "web.port": port, "mqtt.url": f"mqtt://127.0.0.1:{mqtt_port}",
         "mqtt.username": "", "mqtt.protocol": "3.1.1"})
 
@@ -46,8 +48,11 @@ def _edge_settings(data_dir: Path, mqtt_port: int, port: int):
         "mqtt.reconnect_min": 0.2, "mqtt.reconnect_max": 2.0})
 
 
-def prepare_database(settings) -> tuple[str, str] | None:
-    """Migrate, seed the first admin, load the demo data, register the station and its operator."""
+def prepare_database(settings) -> tuple[tuple[str, str] | None, str]:
+    """Migrate, seed the first admin, load the demo data, register the station and its operator.
+
+    Returns the first login (None once its password was changed) and this run's work order.
+    """
     from central.db import database
     from central.models import Operator, Station
     from central.schema import migrate
@@ -64,24 +69,54 @@ def prepare_database(settings) -> tuple[str, str] | None:
                 Operator.create(badge=OPERATOR, name="Demo Operator")
             if not Station.select().where(Station.code == STATION).exists():
                 Station.create(code=STATION, site=SITE, name="Demo station", kind="production")
-    return login
+        number = shift_work_order()
+    return login, number
 
 
-def shift_script() -> list[str]:
-    """The scans of the demo shift, built from the demo work order's recipe."""
+def shift_work_order() -> str:
+    """This run's work order: the newest demo work order while nobody has started it, else a new one.
+
+    The new one is the next ``WO-DEMO-NNNN``, with the first one's recipe and quantity,
+    released; so a second run is a new shift, not the first one again.
+    """
+    from central import production
+    from central.demo_data import WORK_ORDER
+    from central.models import WorkOrder
+
+    numbers = sorted(n for n, in WorkOrder.select(WorkOrder.number)
+                     .where(WorkOrder.number.startswith(WORK_ORDER_PREFIX)).tuples())
+    newest = WorkOrder.get(WorkOrder.number == numbers[-1])
+    if newest.status == "released":
+        return newest.number
+    number = f"{WORK_ORDER_PREFIX}{int(newest.number[len(WORK_ORDER_PREFIX):]) + 1:04d}"
+    production.create_work_order(WORK_ORDER | {"number": number})
+    return number
+
+
+def _recipe_of(number: str):
+    """The work order's recipe inputs (item, per unit, mode) and outputs (item, kind), or None."""
     from central.db import database
     from central.models import Item, Recipe, RecipeInput, RecipeOutput, WorkOrder
 
     with database.connection_context():
-        wo = WorkOrder.get_or_none(WorkOrder.number == WORK_ORDER)
+        wo = WorkOrder.get_or_none(WorkOrder.number == number)
         if wo is None:
-            return [OPERATOR, "CMD:DOWN", "RC:DT-DEMO", "CMD:UP", OPERATOR]
+            return None
         recipe = Recipe.get_by_id(wo.recipe_id)
         needed = [(ri.item, ri.qty_per_unit, ri.mode) for ri in
                   RecipeInput.select(RecipeInput, Item).join(Item).where(RecipeInput.recipe == recipe)]
         outputs = [(ro.item, ro.kind) for ro in RecipeOutput.select(RecipeOutput, Item).join(Item)
                    .where(RecipeOutput.recipe == recipe)]
-    made = Decimal(100)
+    return needed, outputs
+
+
+def shift_script(work_order: str) -> list[str]:
+    """The scans of the demo shift on ``work_order``, built from its recipe."""
+    recipe = _recipe_of(work_order)
+    if recipe is None:
+        return [OPERATOR, "CMD:DOWN", "RC:DT-DEMO", "CMD:UP", OPERATOR]
+    needed, outputs = recipe
+    made = MADE
     scans = [OPERATOR, "CMD:RECEIVE"]
     expiry = (date.today() + timedelta(days=180)).strftime("%y%m%d")
     for n, (item, per_unit, _) in enumerate(needed, 1):  # backflushed inputs must be in stock too
@@ -90,7 +125,7 @@ def shift_script() -> list[str]:
             scans.append(f"]C101{item.gtin.zfill(14)}17{expiry}10LOT{n:03d}\x1d37{int(qty)}")
         else:
             scans += [f"ITEM:{item.code}", f"Q:{format(qty, 'f')}"]
-    scans += ["CMD:PRODUCE", WORK_ORDER, "CMD:START"]
+    scans += ["CMD:PRODUCE", work_order, "CMD:START"]
     for n, (item, per_unit, mode) in enumerate(needed, 1):  # @input<n>: the batch of the n-th receipt
         if mode == "scanned":
             scans += [f"@input{n}", f"Q:{format((per_unit * made).normalize(), 'f')}"]
@@ -101,6 +136,19 @@ def shift_script() -> list[str]:
                       f"Q:{made if kind == 'main' else 2}"]
     scans += ["CMD:DONE", "CMD:CLOSE", OPERATOR]
     return [s for s in scans if s]
+
+
+def backflush_lines(work_order: str) -> list[str]:
+    """Why stock shows inputs consumed that no scan issued: the recipe's backflushed inputs."""
+    recipe = _recipe_of(work_order)
+    if recipe is None:
+        return []
+    flushed = [(item, per_unit) for item, per_unit, mode in recipe[0] if mode == "backflush"]
+    if not flushed:
+        return []
+    used = ", ".join(f"{_plain(str(per_unit * MADE))} {item.unit} {item.code}" for item, per_unit in flushed)
+    return [f"backflushed: the shift scanned only what it issued by hand; reporting {MADE} made on "
+            f"{work_order} also consumed, by the recipe's quantity per unit and without a scan: {used}"]
 
 
 def replay(station, scanner: MemoryScanner, scans: list[str], stop: threading.Event) -> None:
@@ -180,7 +228,7 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
     settings = _central_settings(root, port, mqtt_port)
     open_database(settings["database.url"])
     check_connection()
-    login = prepare_database(settings)
+    login, work_order = prepare_database(settings)
 
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
@@ -202,10 +250,10 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
             raise click.ClickException(f"the ingest could not reach the broker on port {mqtt_port}")
         if shift:
             deadline = time.monotonic() + 15
-            while not station.config.received and time.monotonic() < deadline:
-                time.sleep(0.1)
-            click.echo("replaying a shift at the demo station:")
-            replay(station, scanner, shift_script(), stop)
+            while station.config.work_order(work_order) is None and time.monotonic() < deadline:
+                time.sleep(0.1)  # central sends the station its work orders in its config
+            click.echo(f"replaying a shift on work order {work_order} at the demo station:")
+            replay(station, scanner, shift_script(work_order), stop)
             deadline = time.monotonic() + 30
             while (station.outbox.depth() or station.outbox.jobs("pending")) and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -213,6 +261,8 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
                        f"rejected: {station.outbox.dead_count()}")
             click.echo("stock on hand:")
             for line in _stock_lines() or ["  (none)"]:
+                click.echo(line)
+            for line in backflush_lines(work_order):
                 click.echo(line)
         click.echo("running; Ctrl-C stops everything")
         while not stop.wait(0.5):

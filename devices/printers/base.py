@@ -9,10 +9,16 @@ FORMATS = frozenset({"zpl", "pdf"})
 
 
 class PrinterError(Exception):
-    """A print job could not be delivered; the message is one line."""
+    """A print job could not be delivered; the message is one line.
 
-    def __init__(self, message: str) -> None:
+    ``maybe_printed`` is True when some or all of the job may have reached the printer before
+    the error (a timeout after the spooler took it, a connection lost mid-send): sending it
+    again could print the label twice, so it must wait for a person to decide.
+    """
+
+    def __init__(self, message: str, *, maybe_printed: bool = False) -> None:
         super().__init__(" ".join(str(message).split()))
+        self.maybe_printed = maybe_printed
 
 
 class Printer:

@@ -56,9 +56,10 @@ class SerialPrinter(Printer):
             self.port.write(data)
             self.port.flush()
         except serial.SerialTimeoutException:
-            raise PrinterError(f"{self.url}: job {job_id} timed out writing to the port") from None
+            raise PrinterError(f"{self.url}: job {job_id} timed out writing to the port",
+                               maybe_printed=True) from None
         except serial.SerialException as exc:
-            raise PrinterError(f"{self.url}: job {job_id} failed: {exc}") from None
+            raise PrinterError(f"{self.url}: job {job_id} failed: {exc}", maybe_printed=True) from None
 
     def close(self) -> None:
         """Close the serial port."""

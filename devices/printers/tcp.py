@@ -52,6 +52,8 @@ class TcpPrinter(Printer):
             conn.sendall(data)
             conn.shutdown(socket.SHUT_WR)
         except OSError as exc:
-            raise PrinterError(f"{self.url}: sending job {job_id} failed: {exc.strerror or exc}") from None
+            # Connected: some of the job may have reached the printer, which prints what it got.
+            raise PrinterError(f"{self.url}: sending job {job_id} failed: {exc.strerror or exc}",
+                               maybe_printed=True) from None
         finally:
             conn.close()

@@ -152,3 +152,18 @@ def test_bulk_rows_keep_every_character_and_null(db):
     assert first.payload == tricky and first.operator is None and first.flagged is True and first.at == at
     assert second.payload == "" and second.seq == 2**62 and second.flagged is False
     assert third.operator == "\\N"
+
+
+def test_rejections_name_data_fields_as_data_paths_whoever_found_the_problem(station):
+    """Central's own checks name ``work_order`` or ``item``; the rejection says ``data.work_order``."""
+    from edge.contract import error_path, rejection
+
+    wrong = raw(1, "output.reported", data={"work_order": "WO-404", "batch": "S01-261121-0001", "qty": "5",
+                                            "kind": "main", "item": "NOPE"})
+    outcome = record_raw([wrong], site="plant1", station="S01")
+    assert outcome.rejected[0]["error"].startswith(("data.work_order: no work order", "data.item: no item"))
+    assert error_path("output.reported", "work_order") == "data.work_order"
+    assert error_path("output.reported", "data.qty") == "data.qty"
+    assert error_path("output.reported", "operator") == "operator"
+    assert error_path("output.reported", "lines[2].qty") == ""  # not a field of this type
+    assert rejection("output.reported", "status", "work order WO-1 is done") == "work order WO-1 is done"

@@ -1,60 +1,18 @@
-"""Printer drivers against real transports: a TCP server playing a Zebra, a fake lp, loop://, a folder."""
+"""Printer drivers against real transports: a TCP server playing a Zebra, a real CUPS scheduler
+with a raw queue, loop://, a folder."""
 
 from __future__ import annotations
 
 import os
 import socket
-import stat
-import threading
 from pathlib import Path
 
 import pytest
 
 from devices.printers import DRIVERS, MemoryPrinter, PrinterError, open_printer
+from tests.devices.peers import Cupsd, FakeZebra
 
 ZPL = b"^XA^FO20,20^A0N,30,30^FDHello^FS^XZ"
-
-
-class FakeZebra:
-    """Accepts connections on 127.0.0.1 and keeps what each one sent."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        # A short accept timeout lets close() stop the thread promptly.
-        self.server.settimeout(0.05)
-        self.stopping = threading.Event()
-        self.jobs: list[bytes] = []
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                conn, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(5)
-            with conn:
-                chunks = []
-                while data := conn.recv(65536):
-                    chunks.append(data)
-                self.jobs.append(b"".join(chunks))
-                self.done.set()
-
-    def wait(self, count: int) -> list[bytes]:
-        while len(self.jobs) < count:
-            assert self.done.wait(5), "the printer got nothing"
-            self.done.clear()
-        return self.jobs
-
-    def close(self) -> None:
-        self.stopping.set()
-        self.thread.join(5)
-        self.server.close()
 
 
 @pytest.fixture
@@ -91,39 +49,54 @@ def test_tcp_refuses_pdf(zebra):
     assert zebra.jobs == []
 
 
+@pytest.fixture(scope="module")
+def cupsd():
+    """A real CUPS scheduler of this module's own."""
+    server = Cupsd().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def fake_lp(tmp_path: Path) -> Path:
-    """An `lp` that records its arguments and input, and fails for queue 'Broken'."""
-    script = tmp_path / "lp"
-    script.write_text(
-        "#!/bin/sh\n"
-        'out="$(dirname "$0")"\n'
-        'for a in "$@"; do printf "%s\\n" "$a"; done > "$out/args"\n'
-        'cat > "$out/stdin"\n'
-        'if [ "$2" = "Broken" ]; then echo "lp: The printer or class does not exist." >&2; exit 1; fi\n'
-        'echo "request id is $2-1 (1 file(s))"\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return script
+def zebra_queue(cupsd, zebra):
+    """A raw CUPS queue whose device is the socket playing a Zebra (CUPS's own socket backend)."""
+    name = f"Zebra_{zebra.port}"
+    cupsd.add_raw_queue(name, f"socket://127.0.0.1:{zebra.port}")
+    return name
 
 
-def test_cups_sends_zpl_raw(fake_lp):
-    printer = open_printer(f"cups://Zebra_GK420?lp={fake_lp}")
+def test_cups_sends_zpl_raw_through_a_real_scheduler(cupsd, zebra_queue, zebra):
+    printer = open_printer(f"cups://{zebra_queue}?server={cupsd.server}&lp={cupsd.lp}")
+    assert printer.command("job-1", "zpl") == [cupsd.lp, "-h", cupsd.server, "-d", zebra_queue, "-t", "job-1",
+                                               "-o", "raw"]
     printer.send(ZPL, job_id="job-1", fmt="zpl")
-    assert (fake_lp.parent / "args").read_text().split("\n")[:-1] == ["-d", "Zebra_GK420", "-t", "job-1", "-o", "raw"]
-    assert (fake_lp.parent / "stdin").read_bytes() == ZPL
+    assert zebra.wait(1) == [ZPL], cupsd.log()
 
 
-def test_cups_sends_pdf_through_the_filters(fake_lp):
-    open_printer(f"cups://Office?lp={fake_lp}").send(b"%PDF-1.4 x", job_id="job-2", fmt="pdf")
-    assert (fake_lp.parent / "args").read_text().split("\n")[:-1] == ["-d", "Office", "-t", "job-2"]
-    assert (fake_lp.parent / "stdin").read_bytes() == b"%PDF-1.4 x"
+def test_cups_sends_pdf_without_raw(cupsd, zebra_queue, zebra):
+    printer = open_printer(f"cups://{zebra_queue}?server={cupsd.server}")
+    assert "raw" not in printer.command("job-2", "pdf")
+    printer.send(b"%PDF-1.4 x", job_id="job-2", fmt="pdf")  # a queue without a driver passes it as it is
+    assert zebra.wait(1) == [b"%PDF-1.4 x"], cupsd.log()
 
 
-def test_cups_failure_carries_lp_message(fake_lp):
-    printer = open_printer(f"cups://Broken?lp={fake_lp}")
-    with pytest.raises(PrinterError, match=r"lp failed for job j \(exit 1\): lp: The printer or class does not exist"):
+def test_cups_refusal_carries_lp_message_and_nothing_was_printed(cupsd):
+    printer = open_printer(f"cups://No_Such_Queue?server={cupsd.server}")
+    with pytest.raises(PrinterError, match=r"lp failed for job j \(exit 1\): lp: .*") as caught:
         printer.send(ZPL, job_id="j", fmt="zpl")
+    assert caught.value.maybe_printed is False
+
+
+def test_cups_that_does_not_answer_in_time_may_have_printed(cupsd, zebra_queue, zebra):
+    """lp handed the job to a scheduler that then stalled: the label may still come out."""
+    printer = open_printer(f"cups://{zebra_queue}?server={cupsd.server}&timeout=1")
+    cupsd.pause()
+    try:
+        with pytest.raises(PrinterError, match="may still print") as caught:
+            printer.send(ZPL, job_id="slow", fmt="zpl")
+    finally:
+        cupsd.resume()
+    assert caught.value.maybe_printed is True
 
 
 def test_cups_missing_lp(tmp_path):

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 import urllib.request
 
 from devices.printers import MemoryPrinter, PrinterError, open_printer
 from edge.outbox import Outbox, PrintJob
 from edge.printing import Spooler
 from edge.screen import Board, Screen
+from tests.devices.peers import Cupsd, FakeZebra
 
 FIELDS = {"item": "Cake", "item_code": "FG-100", "batch": "S01-260305-0001", "qty": "40", "unit": "pcs",
           "produced": "2026-03-05", "work_order": "WO-1", "operator": "OP-17", "url": "S01-260305-0001"}
@@ -63,6 +65,63 @@ def test_a_job_cut_off_mid_send_is_uncertain_after_restart_and_not_sent_again(tm
     printer = MemoryPrinter("memory://")
     Spooler(again, printer).drain()
     assert printer.jobs == []
+
+
+def test_a_printer_error_after_bytes_may_have_left_makes_the_job_uncertain_not_pending(tmp_path):
+    """A TCP printer that takes the connection and drops it mid-job: sending again could print twice."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    accepted = []
+
+    def take_and_drop():
+        conn, _ = server.accept()
+        conn.recv(10)
+        accepted.append(1)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        conn.close()  # a reset while the rest of the job is still on its way
+
+    thread = threading.Thread(target=take_and_drop)
+    thread.start()
+    outbox = Outbox(tmp_path / "o.db")
+    fields = FIELDS | {"item": "x" * 40}
+    outbox.commit(None, [], [PrintJob("B1", "B1", "batch", fields)])
+    errors = []
+    spooler = Spooler(outbox, open_printer(f"zpl+tcp://127.0.0.1:{port}?timeout=2"),
+                      on_error=lambda job, msg: errors.append(msg))
+    spooler.render = lambda job: b"^XA" + b"^FDx^FS" * 2_000_000 + b"^XZ"  # bigger than any socket buffer
+    assert spooler.drain() is False  # nothing to retry later
+    thread.join(5)
+    server.close()
+    assert accepted and outbox.job("B1").status == "uncertain"
+    assert "reprint it if it is missing" in errors[0]
+    assert spooler.drain() is False and outbox.job("B1").status == "uncertain"
+    outbox.commit(None, [], [PrintJob("B1-R1", "B1", "batch", fields, reprint=True)])  # CMD:REPRINT
+    spooler.printer = MemoryPrinter("memory://")
+    assert spooler.drain() is False
+    assert [j.job_id for j in spooler.printer.jobs] == ["B1-R1"]
+    assert outbox.job("B1").status == "reprinted" and "uncertain" not in outbox.job_counts()
+
+
+def test_a_cups_job_that_timed_out_is_never_sent_again(tmp_path):
+    """lp gave the job to a scheduler that stalled past the timeout: it may print yet, so it waits."""
+    zebra, cupsd = FakeZebra(), Cupsd().start()
+    try:
+        cupsd.add_raw_queue("Zebra", f"socket://127.0.0.1:{zebra.port}")
+        outbox = Outbox(tmp_path / "o.db")
+        outbox.commit(None, [], [PrintJob("B1", "B1", "batch", FIELDS)])
+        spooler = Spooler(outbox, open_printer(f"cups://Zebra?server={cupsd.server}&timeout=1"))
+        cupsd.pause()
+        try:
+            spooler.drain()
+        finally:
+            cupsd.resume()
+        assert outbox.job("B1").status == "uncertain"
+        spooler.drain()
+        time.sleep(1.5)  # whatever the scheduler still had has reached the printer
+        assert len(zebra.jobs) <= 1 and outbox.job("B1").status == "uncertain"
+    finally:
+        cupsd.stop()
+        zebra.close()
 
 
 def test_a_label_that_cannot_render_waits_for_a_person(tmp_path):

@@ -72,6 +72,7 @@ def test_db_init_creates_admin_then_user_create(tmp_path):
     first = shopfloor("db", "init", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "initial-admin-password").exists()
+    assert f"first login: admin; its password is in {tmp_path.resolve() / 'initial-admin-password'}" in first.stdout
     again = shopfloor("db", "migrate", env=env, cwd=tmp_path)
     assert "up to date" in again.stdout
     made = shopfloor("user", "create", "ann", "--role", "supervisor", "--password", "long enough pw", env=env, cwd=tmp_path)

@@ -33,30 +33,55 @@ def _until_running(proc) -> list[str]:
     raise AssertionError("demo did not reach 'running':\n" + "\n".join(lines))
 
 
-def test_demo_replays_a_shift_and_stops_on_ctrl_c(tmp_path):
+def _stock(lines: list[str]) -> list[list[str]]:
+    start = lines.index("stock on hand:") + 1
+    end = next(n for n in range(start, len(lines)) if not lines[n].startswith("  "))
+    return [line.split() for line in lines[start + 1:end]]
+
+
+def _open_flags(tmp_path) -> int:
+    from central.db import database, open_database
+    from central.models import Flag
+
+    open_database(f"sqlite:///{tmp_path / 'demo' / 'central.db'}")
+    with database.connection_context():
+        return Flag.select().count()
+
+
+def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     port, mqtt_port = free_port(), free_port()
     proc = _demo(tmp_path, port, mqtt_port)
     lines = _until_running(proc)
     text = "\n".join(lines)
     assert f"central web: http://127.0.0.1:{port}/" in text
     assert "first login: admin / " in text
+    assert "replaying a shift on work order WO-DEMO-0001" in text
     assert "events waiting at the station: 0, rejected: 0" in text
     assert " error " not in text, text
-    stock = lines[lines.index("stock on hand:") + 1:-1]
+    stock = _stock(lines)
     assert stock and "(none)" not in stock[0]
-    rows = {line.split()[0]: line.split() for line in stock[1:]}
+    rows = {row[0]: row for row in stock}
     assert rows["FG-COOKIE"][3:5] == ["100", "pcs"]  # the main output of the shift, at FG
     assert rows["FG-COOKIE"][2] == "FG" and float(rows["FG-COOKIE"][5]) > 0  # it carries the inputs' cost
     assert {"RM-FLOUR", "RM-SUGAR", "PK-BOX", "BY-CRUMBS"} <= set(rows)  # leftovers after backflush, by-product
+    # the console says why sugar and boxes went down though only flour was scanned in
+    assert "backflushed:" in text and "1 kg RM-SUGAR" in text and "5 pcs PK-BOX" in text
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0
     labels = list((tmp_path / "demo" / "labels").glob("*.zpl"))
     assert len(labels) >= 2
-    again = _demo(tmp_path, port, mqtt_port)  # the second run reuses the database: stock grows
+    flags = _open_flags(tmp_path)
+
+    again = _demo(tmp_path, port, mqtt_port)  # the second run reuses the database: a new shift
     more = _until_running(again)
-    assert len(more[more.index("stock on hand:") + 1:-1]) > len(stock)
     again.send_signal(signal.SIGINT)
     assert again.wait(30) == 0
+    assert "replaying a shift on work order WO-DEMO-0002" in "\n".join(more)
+    assert "events waiting at the station: 0, rejected: 0" in more
+    cookies = [row for row in _stock(more) if row[0] == "FG-COOKIE"]
+    assert len(cookies) == 2 and all(row[3] == "100" for row in cookies)
+    assert rows["FG-COOKIE"] in cookies  # the first shift's cookies: same batch, same value
+    assert _open_flags(tmp_path) == flags  # nothing of the first shift happened twice
 
 
 def test_demo_on_a_taken_port_is_one_line_and_non_zero(tmp_path):
