@@ -238,11 +238,11 @@ def receive(*, item: str, qty: Decimal, actor: Actor, batch: str | None = None, 
         the_batch = None
         if the_item.batch_tracked:
             if not batch:
-                raise ValidationError("batch", f"item {item} is batch-tracked: a batch code is required")
+                raise Conflict("batch", f"item {item} is batch-tracked: a batch code is required")
             the_batch = ensure_batch(the_item, batch, expiry=expiry, supplier=supplier, supplier_lot=supplier_lot,
                                      unit_cost=unit_cost, status=status, at=actor.at)
         elif batch:
-            raise ValidationError("batch", f"item {item} is not batch-tracked: send no batch code")
+            raise Conflict("batch", f"item {item} is not batch-tracked: send no batch code")
         receive_into(the_item, the_batch, place, qty, exact(qty * unit_cost), kind="receipt", actor=actor,
                      reference=reference)
         Item.update(last_cost=unit_cost).where(Item.id == the_item.id).execute()
