@@ -36,15 +36,18 @@ from paho.mqtt.packettypes import PacketTypes
 
 from central.db import database
 from central.recorder import record_raw
-from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digests, encode_config
-from edge.contract import (EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError, decode_events, encode_ack,
-                           parse_topic, raw_id, topic)
+from central.stationconfig import CHANGED_BY_EVENTS, build_parts
+from edge.contract import (CONFIG_TREE, EVENTS_FILTER, SHARED_EVENTS_FILTER, TOPIC_ROOT, ContractError,
+                           decode_events, encode_ack, parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.ingest")
 
 CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event arrived (people's edits)
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
+CONFIG_SETTLE_SECONDS = 0.5  # after (re)connecting, wait this long after the last retained part arrives
+#: What the ingest reads once after connecting, to learn which config parts the broker holds.
+RETAINED_CONFIG_FILTERS = (f"{TOPIC_ROOT}/+/+/config", f"{TOPIC_ROOT}/+/{CONFIG_TREE}/#")
 
 
 class IngestError(Exception):
@@ -61,7 +64,8 @@ class Stats:
     events_rejected: int = 0
     transactions: int = 0
     config_builds: int = 0
-    configs_published: int = 0
+    configs_published: int = 0  # config parts published (a removal counts as one)
+    config_bytes: int = 0  # topic plus payload bytes of the config parts published
 
 
 @dataclass
@@ -89,8 +93,9 @@ class Ingest:
         self.connected = threading.Event()
         self._queue: queue.Queue = queue.Queue()
         self._stop = threading.Event()
-        self._published: dict[tuple[str, str], str] = {}  # only the config thread touches it
-        self._republish = True  # set on (re)connect: publish every config again
+        self._published: dict[str, bytes] = {}  # config part topic -> payload; only the config thread touches it
+        self._retained: dict[str, bytes] = {}  # config parts the broker holds, read after (re)connecting
+        self._reading_retained = False
         self._config_due = 0.0
         self.config_refresh = CONFIG_REFRESH_SECONDS  # seconds between rebuilds when nothing asked for one
         self._dirty = True
@@ -132,7 +137,12 @@ class Ingest:
             return
         _no_delay(client)
         client.subscribe(self._subscription(), qos=1)
-        self._republish = True  # republish every config after a broker restart
+        # Learn which config parts the broker holds (its retained messages), so the first
+        # publish after a (re)connect sends only what differs and removes what is stale.
+        self._retained = {}
+        self._reading_retained = True
+        self._config_due = time.monotonic() + 2 * CONFIG_SETTLE_SECONDS
+        client.subscribe([(name, 1) for name in RETAINED_CONFIG_FILTERS])
         self._dirty = True
         self.connected.set()
         log.info("ingest connected to %s:%d, subscribed to %s", self.host, self.port, self._subscription())
@@ -143,6 +153,11 @@ class Ingest:
             log.warning("ingest lost the broker (%s); reconnecting", reason_code)
 
     def _on_message(self, client, userdata, message):
+        if not message.topic.endswith("/events"):
+            if self._reading_retained and message.retain and message.payload:
+                self._retained[message.topic] = message.payload
+                self._config_due = max(self._config_due, time.monotonic() + CONFIG_SETTLE_SECONDS)
+            return
         self._queue.put((message.topic, message.payload))
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -304,15 +319,20 @@ class Ingest:
         self.publish_configs()
 
     def publish_configs(self) -> int:
-        """Publish (retained) the config of every station whose config changed; returns how many."""
+        """Publish (retained) every config part that changed, and remove parts no longer there.
 
-        if self._republish:
-            self._republish = False
-            self._published.clear()
+        Returns how many parts were published. A receipt publishes one batch part; nothing is
+        sent again that the broker already holds.
+        """
+        if self._reading_retained:
+            self._reading_retained = False
+            self.client.unsubscribe(list(RETAINED_CONFIG_FILTERS))
+            self._published = dict(self._retained)
+            self._retained = {}
         try:
             database.connect(reuse_if_open=True)
             with database.atomic():
-                configs = all_configs()
+                parts = build_parts()
         except pw.PeeweeException as exc:
             log.error("cannot build station configs: %s", exc)
             self._dirty = True  # try again at the next turn
@@ -322,21 +342,17 @@ class Ingest:
                 pass
             return 0
         self.stats.config_builds += 1
-        count = 0
-        fingerprints = digests(configs)
-        for (site, station), config in configs.items():
-            fingerprint = fingerprints[(site, station)]
-            if self._published.get((site, station)) == fingerprint:
-                continue
-            try:
-                name = topic(site, station, "config")
-            except ValueError:
-                continue
-            self.client.publish(name, encode_config(config), qos=1, retain=True)
-            self._published[(site, station)] = fingerprint
-            count += 1
-        self.stats.configs_published += count
-        return count
+        changes = [(name, payload) for name, payload in parts.items() if self._published.get(name) != payload]
+        changes += [(name, b"") for name in self._published if name not in parts]
+        for name, payload in changes:
+            self.client.publish(name, payload, qos=1, retain=True)
+            if payload:
+                self._published[name] = payload
+            else:
+                del self._published[name]
+            self.stats.config_bytes += len(name.encode()) + len(payload)
+        self.stats.configs_published += len(changes)
+        return len(changes)
 
 
 def run_ingest(settings, stop: threading.Event | None = None) -> None:

@@ -124,8 +124,18 @@ def test_next_badge_signs_the_previous_operator_out():
 
 def test_reason_of_the_wrong_category_is_refused():
     st = Station()
-    st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:PAUSE")
+    st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:DELAY")
     assert "is a downtime reason" in st.scan("DT-JAM").message
+
+
+def test_the_reasons_a_question_accepts_come_from_centrals_catalogue():
+    st = Station()  # no ``accepts`` from central yet: central's own rule (a pause may be downtime)
+    st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:PAUSE")
+    assert st.scan("DT-JAM").message == "WO-1 paused: DT-JAM"
+    strict = Station(config=dict(CONFIG, accepts={"pause": ["delay"]}))
+    strict.scan("OP-17"); strict.scan("WO-1"); strict.scan("CMD:PAUSE")
+    assert "is a downtime reason, not delay" in strict.scan("DT-JAM").message
+    assert strict.scan("DLY-MAT").message == "WO-1 paused: DLY-MAT"
 
 
 def test_goods_receipt_from_a_gs1_label_mints_a_batch_and_prints():
