@@ -35,6 +35,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
 
 from central.db import database
+from central.models import Station, utcnow
 from central.recorder import record_raw
 from central.stationconfig import CHANGED_BY_EVENTS, build_parts
 from edge.contract import (CONFIG_TREE, EVENTS_FILTER, SHARED_EVENTS_FILTER, TOPIC_ROOT, ContractError,
@@ -47,6 +48,8 @@ CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event ar
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
 CONFIG_SETTLE_SECONDS = 0.5  # after (re)connecting, wait this long after the last retained part arrives
 #: What the ingest reads once after connecting, to learn which config parts the broker holds.
+STATUS_FILTER = f"{TOPIC_ROOT}/+/+/status"  # every worker reads every station's retained status and last will
+STATION_STATUSES = ("online", "offline")
 RETAINED_CONFIG_FILTERS = (f"{TOPIC_ROOT}/+/+/config", f"{TOPIC_ROOT}/+/{CONFIG_TREE}/#")
 
 
@@ -96,6 +99,8 @@ class Ingest:
         self._published: dict[str, bytes] = {}  # config part topic -> payload; only the config thread touches it
         self._retained: dict[str, bytes] = {}  # config parts the broker holds, read after (re)connecting
         self._reading_retained = False
+        self._statuses: dict[tuple[str, str], str] = {}  # station statuses read and not yet stored
+        self._status_lock = threading.Lock()
         self._config_due = 0.0
         self.config_refresh = CONFIG_REFRESH_SECONDS  # seconds between rebuilds when nothing asked for one
         self._dirty = True
@@ -136,7 +141,7 @@ class Ingest:
             log.error("broker refused the ingest: %s", reason_code)
             return
         _no_delay(client)
-        client.subscribe(self._subscription(), qos=1)
+        client.subscribe([(self._subscription(), 1), (STATUS_FILTER, 1)])
         # Learn which config parts the broker holds (its retained messages), so the first
         # publish after a (re)connect sends only what differs and removes what is stale.
         self._retained = {}
@@ -153,12 +158,25 @@ class Ingest:
             log.warning("ingest lost the broker (%s); reconnecting", reason_code)
 
     def _on_message(self, client, userdata, message):
+        if message.topic.endswith("/status"):
+            self._note_status(message.topic, message.payload)
+            return
         if not message.topic.endswith("/events"):
             if self._reading_retained and message.retain and message.payload:
                 self._retained[message.topic] = message.payload
                 self._config_due = max(self._config_due, time.monotonic() + CONFIG_SETTLE_SECONDS)
             return
         self._queue.put((message.topic, message.payload))
+
+    def _note_status(self, name: str, payload: bytes) -> None:
+        try:
+            site, station, _ = parse_topic(name)
+        except ContractError:
+            return
+        status = payload.decode("utf-8", "replace").strip()
+        if status in STATION_STATUSES:
+            with self._status_lock:
+                self._statuses[(site, station)] = status
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -203,6 +221,7 @@ class Ingest:
                     batch = self._take_batch()
                     if batch:
                         self._apply_batch(batch)
+                    self._store_statuses()
         finally:
             if not database.is_closed():
                 database.close()
@@ -274,6 +293,23 @@ class Ingest:
         for (site, station), (accepted, rejected) in acks.items():
             if accepted or rejected:
                 self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
+
+    def _store_statuses(self) -> None:
+        """Write the stations' online/offline statuses read since the last turn (one small update each)."""
+        with self._status_lock:
+            pending, self._statuses = self._statuses, {}
+        if not pending:
+            return
+        now = utcnow()
+        try:
+            with database.atomic():
+                for (site, code), status in pending.items():
+                    Station.update(status=status, status_at=now).where(Station.code == code,
+                                                                       Station.site == site).execute()
+        except pw.PeeweeException as exc:
+            log.error("cannot store station statuses, trying again: %s", exc)
+            with self._status_lock:
+                self._statuses = {**pending, **self._statuses}
 
     def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> set[str]:
         """Apply one station's events in a savepoint and note the answers; returns the types applied."""
