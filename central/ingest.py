@@ -37,7 +37,7 @@ from paho.mqtt.packettypes import PacketTypes
 from central.db import database
 from central.models import Station, utcnow
 from central.recorder import record_raw
-from central.stationconfig import CHANGED_BY_EVENTS, build_parts
+from central.stationconfig import CHANGED_BY_EVENTS, batch_watermark, build_parts, changed_batches, is_batch_topic
 from edge.contract import (CONFIG_TREE, EVENTS_FILTER, SHARED_EVENTS_FILTER, TOPIC_ROOT, ContractError,
                            decode_events, encode_ack, parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
@@ -46,6 +46,7 @@ log = logging.getLogger("shopfloor.ingest")
 
 CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event arrived (people's edits)
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
+BATCHES_RECONCILE_SECONDS = 60.0  # every batch in stock read again this often (between, only those touched)
 CONFIG_SETTLE_SECONDS = 0.5  # after (re)connecting, wait this long after the last retained part arrives
 #: What the ingest reads once after connecting, to learn which config parts the broker holds.
 STATUS_FILTER = f"{TOPIC_ROOT}/+/+/status"  # every worker reads every station's retained status and last will
@@ -99,6 +100,8 @@ class Ingest:
         self._published: dict[str, bytes] = {}  # config part topic -> payload; only the config thread touches it
         self._retained: dict[str, bytes] = {}  # config parts the broker holds, read after (re)connecting
         self._reading_retained = False
+        self._batch_mark: tuple[int, int] | None = None  # where the last batch read stood (None: read them all)
+        self._batches_read_at = 0.0
         self._statuses: dict[tuple[str, str], str] = {}  # station statuses read and not yet stored
         self._status_lock = threading.Lock()
         self._config_due = 0.0
@@ -365,10 +368,17 @@ class Ingest:
             self.client.unsubscribe(list(RETAINED_CONFIG_FILTERS))
             self._published = dict(self._retained)
             self._retained = {}
+            self._batch_mark = None
+        all_batches = self._batch_mark is None or time.monotonic() - self._batches_read_at > BATCHES_RECONCILE_SECONDS
         try:
             database.connect(reuse_if_open=True)
             with database.atomic():
-                parts = build_parts()
+                if all_batches:
+                    mark = batch_watermark()
+                    parts, batch_changes = build_parts(with_batches=True), {}
+                else:
+                    parts = build_parts(with_batches=False)
+                    batch_changes, mark = changed_batches(self._batch_mark)
         except pw.PeeweeException as exc:
             log.error("cannot build station configs: %s", exc)
             self._dirty = True  # try again at the next turn
@@ -379,7 +389,10 @@ class Ingest:
             return 0
         self.stats.config_builds += 1
         changes = [(name, payload) for name, payload in parts.items() if self._published.get(name) != payload]
-        changes += [(name, b"") for name in self._published if name not in parts]
+        changes += [(name, b"") for name in self._published
+                    if name not in parts and (all_batches or not is_batch_topic(name))]
+        changes += [(name, payload or b"") for name, payload in batch_changes.items()
+                    if self._published.get(name) != payload and (payload or name in self._published)]
         for name, payload in changes:
             self.client.publish(name, payload, qos=1, retain=True)
             if payload:
@@ -387,6 +400,9 @@ class Ingest:
             else:
                 del self._published[name]
             self.stats.config_bytes += len(name.encode()) + len(payload)
+        self._batch_mark = mark
+        if all_batches:
+            self._batches_read_at = time.monotonic()
         self.stats.configs_published += len(changes)
         return len(changes)
 

@@ -10,18 +10,24 @@ a receipt is one batch message, whatever the size of the plant.
 
 ``build_parts`` returns every part as ``{topic: payload bytes}``; the ingest compares it with
 what it published before and publishes the difference (an empty payload removes a part).
+Batches are the one part that grows with the plant (tens of thousands in stock), so between
+full builds the ingest reads only the batches the ledger (or a status change) touched since a
+watermark: ``changed_batches``.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import peewee as pw
+
 from central.certification import station_operators
-from central.models import (Batch, Item, Machine, ReasonCode, Recipe, RecipeInput, RecipeOutput, Skill,
-                            StockBalance, Station, WorkCentre, WorkOrder, WorkOrderStage)
+from central.db import database
+from central.models import (Batch, Flag, Item, Machine, ReasonCode, Recipe, RecipeInput, RecipeOutput, Skill,
+                            StockBalance, StockMove, Station, WorkCentre, WorkOrder, WorkOrderStage)
 from central.reasons import EXPECTED_CATEGORIES
 from central.requirements import machine_requirements, work_centre_requirements
-from edge.contract import config_topic, topic
+from edge.contract import CONFIG_TREE, config_topic, topic
 
 FORMAT_VERSION = 2
 OPEN_WORK_ORDER_STATUSES = ("released", "in_progress", "paused")
@@ -86,7 +92,8 @@ def work_orders_part() -> dict[str, dict]:
     stages: dict[int, list[dict]] = {}
     if orders:
         rows = (WorkOrderStage.select(WorkOrderStage.work_order, WorkOrderStage.seq, WorkCentre.code, Skill.code)
-                .join(WorkCentre).switch(WorkOrderStage).join(Skill, join_type="LEFT OUTER")
+                .join(WorkCentre).switch(WorkOrderStage)
+                .join(Skill, pw.JOIN.LEFT_OUTER, on=(WorkOrderStage.skill == Skill.id))
                 .where(WorkOrderStage.work_order.in_([o.id for o in orders])).order_by(WorkOrderStage.seq).tuples())
         for wo_id, seq, centre, skill in rows:
             stages.setdefault(wo_id, []).append({"seq": seq, "work_centre": centre, "skill": skill})
@@ -97,13 +104,58 @@ def work_orders_part() -> dict[str, dict]:
             for o in orders}
 
 
+def _batch_rows(batch_ids=None) -> dict[tuple[str, str], dict | None]:
+    """Batches keyed by (item, code): the part when in stock, None when not (only for ``batch_ids``)."""
+    in_stock = StockBalance.select(StockBalance.batch).where(StockBalance.qty > 0, StockBalance.batch.is_null(False))
+    query = Batch.select(Batch.code, Item.code, Batch.expiry, Batch.status, Batch.id.in_(in_stock)).join(Item)
+    query = query.where(Batch.id.in_(in_stock)) if batch_ids is None else query.where(Batch.id.in_(batch_ids))
+    # A plain cursor: tens of thousands of rows through peewee's row conversion cost ten times more.
+    return {(item, c): {"code": c, "item": item, "expiry": None if expiry is None else str(expiry)[:10],
+                        "status": status} if stocked else None
+            for c, item, expiry, status, stocked in database.execute(query).fetchall()}
+
+
 def batches_part() -> dict[tuple[str, str], dict]:
     """Every batch in stock, keyed by (item, batch code)."""
-    in_stock = StockBalance.select(StockBalance.batch).where(StockBalance.qty > 0, StockBalance.batch.is_null(False))
-    rows = (Batch.select(Batch.code, Item.code, Batch.expiry, Batch.status).join(Item)
-            .where(Batch.id.in_(in_stock)).tuples())
-    return {(item, c): {"code": c, "item": item, "expiry": _date(expiry), "status": status}
-            for c, item, expiry, status in rows}
+    return _batch_rows()
+
+
+def batch_watermark() -> tuple[int, int]:
+    """Where the ledger and the flags stand now: the starting point of ``changed_batches``."""
+    return (StockMove.select(pw.fn.MAX(StockMove.id)).scalar() or 0,
+            Flag.select(pw.fn.MAX(Flag.id)).scalar() or 0)
+
+
+def changed_batches(since: tuple[int, int]) -> tuple[dict[str, bytes | None], tuple[int, int]]:
+    """The batch parts touched after ``since`` (a stock move, or a status change, which raises a flag).
+
+    Returns ``{topic: payload, or None when the batch is no longer in stock}`` for every site
+    with active stations, and the new watermark.
+    """
+    mark = batch_watermark()
+    moved = (StockMove.select(StockMove.batch).distinct()
+             .where(StockMove.id > since[0], StockMove.id <= mark[0], StockMove.batch.is_null(False)))
+    flagged = (Batch.select(Batch.id).join(Flag, on=(Flag.subject == Batch.code))
+               .where(Flag.id > since[1], Flag.id <= mark[1], Flag.kind == "batch_status"))
+    ids = {row[0] for row in moved.tuples()} | {row[0] for row in flagged.tuples()}
+    if not ids:
+        return {}, mark
+    rows = _batch_rows(list(ids))
+    sites = sorted({site for (site,) in Station.select(Station.site).where(Station.active == True)  # noqa: E712
+                   .distinct().tuples()})
+    changes: dict[str, bytes | None] = {}
+    for (item, code), row in rows.items():
+        for site in sites:
+            try:
+                changes[config_topic(site, "batches", item, code)] = encode(row) if row is not None else None
+            except ValueError:
+                continue
+    return changes, mark
+
+
+def is_batch_topic(name: str) -> bool:
+    """True for the topic of a batch part."""
+    return f"/{CONFIG_TREE}/batches/" in name
 
 
 # --- heads ----------------------------------------------------------------------------------
@@ -117,8 +169,14 @@ def _station_work_orders(station: Station, orders: dict[str, dict], centre: str 
 
 
 def build_head(station: Station, orders: dict[str, dict], centres: dict[int, str],
-               machines: dict[int, list[dict]]) -> dict[str, Any]:
-    """The head of one station's config: who it is, what it requires, which parts it needs."""
+               machines: dict[int, list[dict]], requirements: dict[int, list[dict]] | None = None) -> dict[str, Any]:
+    """The head of one station's config: who it is, what it requires, which parts it needs.
+
+    ``requirements`` memoises each work centre's skills across the stations of one build.
+    """
+    requirements = {} if requirements is None else requirements
+    if station.work_centre_id not in requirements:
+        requirements[station.work_centre_id] = [r.to_dict() for r in work_centre_requirements(station.work_centre_id)]
     centre = centres.get(station.work_centre_id)
     numbers = _station_work_orders(station, orders, centre)
     batch_items = sorted({i["item"] for n in numbers for i in orders[n]["inputs"]})
@@ -129,7 +187,7 @@ def build_head(station: Station, orders: dict[str, dict], centres: dict[int, str
         "name": station.name,
         "kind": station.kind,
         "work_centre": centre,
-        "required_skills": [r.to_dict() for r in work_centre_requirements(station.work_centre_id)],
+        "required_skills": requirements[station.work_centre_id],
         "machines": machines.get(station.work_centre_id, []),
         "work_orders": numbers,
         "batch_items": batch_items,
@@ -149,25 +207,27 @@ def _machines_by_centre() -> dict[int, list[dict]]:
     return result
 
 
-def build_parts() -> dict[str, bytes]:
-    """Every retained part of every active station's config, as ``{topic: payload}``."""
+def build_parts(with_batches: bool = True) -> dict[str, bytes]:
+    """Every retained part of every active station's config, as ``{topic: payload}`` (batches only when asked)."""
     stations = list(Station.select().where(Station.active == True).order_by(Station.code))  # noqa: E712
     if not stations:
         return {}
     orders = work_orders_part()
     centres = dict(WorkCentre.select(WorkCentre.id, WorkCentre.code).tuples())
     machines = _machines_by_centre()
+    requirements: dict[int, list[dict]] = {}
     parts: dict[str, bytes] = {}
     for s in stations:
         try:
-            parts[topic(s.site, s.code, "config")] = encode(build_head(s, orders, centres, machines))
+            parts[topic(s.site, s.code, "config")] = encode(build_head(s, orders, centres, machines, requirements))
         except ValueError:
             continue  # a station code that cannot be a topic never connects either
     shared: dict[tuple[str, ...], bytes] = {("reasons",): encode(reasons_part())}
     shared.update({("operators", op["badge"]): encode(op) for op in station_operators()})
     shared.update({("items", code): encode(row) for code, row in items_part().items()})
     shared.update({("work_orders", number): encode(row) for number, row in orders.items()})
-    shared.update({("batches", item, code): encode(row) for (item, code), row in batches_part().items()})
+    if with_batches:
+        shared.update({("batches", item, code): encode(row) for (item, code), row in batches_part().items()})
     for site in sorted({s.site for s in stations}):
         for (kind, *keys), payload in shared.items():
             try:
