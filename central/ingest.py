@@ -70,6 +70,7 @@ class Stats:
     config_builds: int = 0
     configs_published: int = 0  # config parts published (a removal counts as one)
     config_bytes: int = 0  # topic plus payload bytes of the config parts published
+    config_seconds: float = 0.0  # time spent building and publishing config parts
 
 
 @dataclass
@@ -369,6 +370,7 @@ class Ingest:
             self._published = dict(self._retained)
             self._retained = {}
             self._batch_mark = None
+        started = time.perf_counter()
         all_batches = self._batch_mark is None or time.monotonic() - self._batches_read_at > BATCHES_RECONCILE_SECONDS
         try:
             database.connect(reuse_if_open=True)
@@ -404,6 +406,7 @@ class Ingest:
         if all_batches:
             self._batches_read_at = time.monotonic()
         self.stats.configs_published += len(changes)
+        self.stats.config_seconds += time.perf_counter() - started
         return len(changes)
 
 
