@@ -127,8 +127,8 @@ def run(kind: str, args, folder: Path, broker: Broker) -> None:
         time.sleep(0.05)
     first = worker.stats.config_seconds
     print(f"retained set            : {len(parts):,} parts, {total:,} bytes")
-    print(f"first publish (ingest)  : {first:6.2f} s built and handed to paho   bare paho, same messages, all acked: {bare:6.2f} s "
-          )
+    print(f"first publish (ingest)  : {first:6.2f} s built and handed to paho   "
+          f"bare paho, same messages, all acked: {bare:6.2f} s")
     print(f"one station's whole config assembled: {whole_one:,} bytes; republishing it for every station "
           f"would be {whole_one * args.stations:,} bytes per change")
 
