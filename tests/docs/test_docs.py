@@ -61,3 +61,45 @@ def test_every_config_key_is_documented_with_its_default(side, keys):
         if isinstance(key.default, bool):
             expected = f"`{str(key.default).lower()}`"
         assert shown == expected, f"docs/configuration.md: {key.name} default is {shown}, code says {expected}"
+
+
+CONFIG_SECTIONS = {"head": "## Head", "operators": "## Operators", "items": "## Items", "reasons": "## Reasons",
+                   "work_orders": "## Work orders", "batches": "## Batches"}
+
+
+def _field_paths(value, prefix=""):
+    """Every field of a JSON value as documented: ``a``, ``a.b`` for objects, ``a[].b`` for lists of objects."""
+    paths = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            paths.add(path)
+            paths |= _field_paths(inner, path)
+    elif isinstance(value, list):
+        for inner in value:
+            if isinstance(inner, dict):
+                paths |= _field_paths(inner, f"{prefix}[]")
+    return paths
+
+
+def test_every_station_config_field_is_in_station_config_md(db):
+    """Build a small plant (every part and field present), then look each field up in its section of the doc."""
+    import json
+
+    from bench.plantdata import build_plant
+    from central.stationconfig import build_parts
+
+    build_plant(stations=2, operators=2, batches=3, work_orders=2, centres=2)
+    text = (DOCS / "station-config.md").read_text()
+    fields: dict[str, set[str]] = {}
+    for topic, payload in build_parts().items():
+        kind = "head" if topic.endswith("/config") else topic.split("/_config/")[1].split("/")[0]
+        fields.setdefault(kind, set()).update(_field_paths(json.loads(payload)))
+    assert set(fields) == set(CONFIG_SECTIONS), "a config part without a section in the doc"
+    for kind, paths in fields.items():
+        heading = CONFIG_SECTIONS[kind]
+        start = text.index(heading)
+        end = text.find("\n## ", start + len(heading))
+        section = text[start: end if end != -1 else len(text)]
+        for path in sorted(paths):
+            assert f"| `{path}` |" in section, f"docs/station-config.md: {kind} lacks field {path}"
