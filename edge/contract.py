@@ -21,6 +21,9 @@ MAX_EVENTS_PER_MESSAGE = 5_000
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
 OUTPUT_KINDS = ("main", "co", "by", "scrap")
+STAGE_DOC = ("stage sequence number in the routing; left out by a station that does not know the work order "
+             "(released while it was offline): central takes the first stage not yet completed at the "
+             "station's work centre")
 
 
 class ContractError(ValueError):
@@ -179,12 +182,12 @@ _TYPES = (
     EventType("operator.signed_out", "The operator signed out (or was signed out by the next badge)."),
     EventType(
         "stage.started", "Work started on a routing stage of a work order.",
-        (WO, Field("stage", count, doc="stage sequence number in the routing")),
+        (WO, Field("stage", count, False, STAGE_DOC)),
         example={"work_order": "WO-2026-0001", "stage": 10},
     ),
     EventType(
         "stage.completed", "Work finished on a routing stage.",
-        (WO, Field("stage", count, doc="stage sequence number in the routing")),
+        (WO, Field("stage", count, False, STAGE_DOC)),
         example={"work_order": "WO-2026-0001", "stage": 10},
     ),
     EventType(

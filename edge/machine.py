@@ -226,7 +226,7 @@ def _unknown_refused(s: _Step, mode: str) -> bool:
     return s.ctx.config.received and mode == "refuse" and s.ctx.online
 
 
-def _check_stage(s: _Step, wo: str, seq: int) -> None:
+def _check_stage(s: _Step, wo: str, seq: int | None) -> None:
     """The operator must hold the station's skills today, the stage's own skill and the machines' skills."""
     cfg = s.ctx.config
     if not cfg.received:
@@ -243,7 +243,10 @@ def _work_order(s: _Step, number: str) -> Result:
     if wo is None and _unknown_refused(s, s.ctx.unknown_work_order):
         raise Refused(f"Work order {number} is not open at this station")
     stages = [st["seq"] for st in (wo or {}).get("stages", [])]
-    s.set(work_order=number, stage=stages[0] if stages else 1, stage_running=False, paused=False)
+    # A work order unknown here: its routing is unknown too, so stage events name no stage and
+    # central takes the work order's stage at this station's work centre.
+    first = None if wo is None else stages[0] if stages else 1
+    s.set(work_order=number, stage=first, stage_running=False, paused=False)
     if wo is None and s.ctx.config.received:
         return s.done("ok", f"Work order {number} selected (not in the station config yet; central checks it): scan START")
     return s.done("ok", f"Work order {number} selected: scan START")
@@ -290,20 +293,22 @@ def _command(s: _Step, name: str) -> Result:
         s.set(mode="", pending=None)
         return s.done("ok", "Production: scan a work order")
     wo = _need_wo(s)
+    stage = {"stage": st.stage} if st.stage is not None else {}
+    named = f"stage {st.stage}" if st.stage is not None else "its stage here"
     if name == "START":
         if st.stage_running:
-            raise Refused(f"Stage {st.stage} is already running")
-        _check_stage(s, wo, st.stage or 1)
-        s.emit("stage.started", {"work_order": wo, "stage": st.stage or 1})
+            raise Refused(f"{named.capitalize()} is already running")
+        _check_stage(s, wo, st.stage)
+        s.emit("stage.started", {"work_order": wo, **stage})
         s.set(stage_running=True, pending=None)
-        return s.done("ok", f"Started {wo} stage {st.stage or 1}")
+        return s.done("ok", f"Started {wo} {named}")
     if name == "DONE":
         if not st.stage_running:
             raise Refused("No stage is running: scan START first")
-        s.emit("stage.completed", {"work_order": wo, "stage": st.stage or 1})
+        s.emit("stage.completed", {"work_order": wo, **stage})
         following = _next_stage(s)
         s.set(stage_running=False, stage=following or st.stage, pending=None)
-        return s.done("ok", f"Completed stage {st.stage or 1}" + (f"; next stage {following}" if following else ""))
+        return s.done("ok", f"Completed {named}" + (f"; next stage {following}" if following else ""))
     if name == "CLOSE":
         s.emit("work_order.completed", {"work_order": wo})
         s.set(work_order=None, stage=None, stage_running=False, paused=False, pending=None)
