@@ -6,13 +6,12 @@ from datetime import date
 
 from central.catalog import create_item, create_location
 from central.certification import issue_certification
-from central.db import database
 from central.models import Station as StationRow, WorkCentre
 from central.operators import create_skill
 from central.production import create_work_order
 from central.recipes import create_recipe
 from central.requirements import create_machine, set_work_centre_skills
-from tests.edge.support import wait_for
+from tests.edge.support import central_write, wait_for
 
 
 def _recipe(code, item, inputs, centre="WC-A", skill=None):
@@ -23,7 +22,7 @@ def _recipe(code, item, inputs, centre="WC-A", skill=None):
 
 def _plant():
     """S01 at WC-A (skill MIX), machine M-1 (skill PRESS); WO-A at WC-A, WO-B at WC-B."""
-    with database.atomic():
+    with central_write():
         for code, role in (("RECV", "receiving"), ("FG", "finished")):
             create_location({"code": code, "role": role})
         for centre in ("WC-A", "WC-B"):
@@ -40,7 +39,6 @@ def _plant():
         create_work_order({"number": "WO-B", "recipe": "R-B", "planned_qty": "10", "status": "released"})
         StationRow.update(work_centre=WorkCentre.get(WorkCentre.code == "WC-A")).where(StationRow.code == "S01").execute()
         issue_certification("OP-17", "MIX", issued=date(2026, 1, 1))
-    database.close()
 
 
 def _receive(station, item):
@@ -61,10 +59,9 @@ def test_a_station_holds_only_its_parts_and_follows_its_head(central_ingest, sta
     wait_for(lambda: station.config.tables["batches"].get(a) is not None, what="central's part for the RM-A batch")
     assert b not in station.config.tables["batches"]  # RM-B is no input here: central's part is not received
     assert station.config.batch(b)["item"] == "RM-B"  # ... but the station minted it, so it knows it
-    with database.atomic():
+    with central_write():
         _recipe("R-C", "FG-A", ["RM-C"])
         create_work_order({"number": "WO-C", "recipe": "R-C", "planned_qty": "5", "status": "released"})
-    database.close()
     central_ingest.publish_configs()  # an edit in the web pages: the periodic rebuild, at once
     wait_for(lambda: station.config.work_order("WO-C") is not None, what="the new work order")
     assert station.config.head["batch_items"] == ["RM-A", "RM-C"]
@@ -83,23 +80,20 @@ def test_a_stage_needs_its_own_skill_and_the_machines_and_sign_in_is_checked_aga
     station.handle_text("WO-A")
     refused = station.handle_text("CMD:START")
     assert refused.level == "error" and "not certified for OVEN (required by stage:10)" in refused.message
-    with database.atomic():
+    with central_write():
         issue_certification("OP-17", "OVEN", issued=date(2026, 1, 1))
-    database.close()
     central_ingest.publish_configs()
     wait_for(lambda: len(station.config.operator("OP-17")["certifications"]) == 2, what="the new certification")
     refused = station.handle_text("CMD:START")
     assert "not certified for PRESS (required by machine:M-1)" in refused.message
-    with database.atomic():
+    with central_write():
         issue_certification("OP-17", "PRESS", issued=date(2026, 1, 1))
-    database.close()
     central_ingest.publish_configs()
     wait_for(lambda: len(station.config.operator("OP-17")["certifications"]) == 3, what="PRESS")
     assert station.handle_text("CMD:START").level == "ok"
-    with database.atomic():  # MIX withdrawn while OP-17 works: signed out as soon as the part arrives
+    with central_write():  # MIX withdrawn while OP-17 works: signed out as soon as the part arrives
         from central.models import Certification, Skill
         Certification.delete().where(Certification.skill == Skill.get(Skill.code == "MIX")).execute()
-    database.close()
     central_ingest.publish_configs()
     wait_for(lambda: station.state.operator is None, what="the sign-out")
     assert "Signed out: Ada is not certified for MIX" in station.view()["last"]["message"]
@@ -134,3 +128,15 @@ def test_offline_a_station_chains_work_orders_through_its_own_outputs(central_in
     station.handle_text("CMD:CANCEL")
     fb = station.handle_text("WO-NEW")  # released during the outage, perhaps
     assert fb.level == "ok" and "central checks it" in fb.message
+
+
+def test_the_stations_own_label_templates_are_used_for_outputs_and_goods_in(central_ingest, station_factory):
+    _plant()
+    station = station_factory(**{"printer.template": "goods_in", "printer.goods_in_template": "batch"})
+    wait_for(lambda: station.config.work_order("WO-A") is not None, what="WO-A at S01")
+    station.handle_text("OP-17")
+    _receive(station, "RM-A")
+    assert station.state.last_label["template"] == "batch"
+    for text in ("WO-A", "CMD:OUT", "Q:3"):
+        station.handle_text(text)
+    assert station.state.last_label["template"] == "goods_in"

@@ -13,7 +13,6 @@ import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-import peewee as pw
 import pytest
 
 from central.catalog import create_item, create_location
@@ -26,7 +25,7 @@ from devices.printers import MemoryPrinter
 from devices.scanners import MemoryScanner
 from edge.daemon import Station
 from central.inventory import Actor
-from tests.edge.support import edge_settings, wait_for
+from tests.edge.support import central_write, edge_settings, wait_for
 
 PERSON = Actor(user="planner")
 START = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
@@ -127,10 +126,7 @@ def run_shift(shift: Shift, tag: str, release_third) -> list[str]:
 
 def _release(tag):
     def release():
-        # BEGIN IMMEDIATE on SQLite: a deferred transaction that reads first cannot take the write
-        # lock once the ingest has committed meanwhile (SQLITE_BUSY without waiting).
-        lock = ("IMMEDIATE",) if isinstance(database.obj, pw.SqliteDatabase) else ()
-        with database.connection_context(), database.atomic(*lock):
+        with central_write():
             create_work_order({"number": f"WO-{tag}-3", "recipe": "R-DOUGH", "planned_qty": "50",
                                "status": "released"})
     return release
