@@ -24,20 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import paho.mqtt.client as mqtt  # noqa: E402
 
-from _setup import Broker, workdir  # noqa: E402
+from _setup import Broker, mqtt_client as _client, workdir  # noqa: E402
 from benchdb import fresh  # noqa: E402
 from plantdata import build_plant  # noqa: E402
 
 from central.db import database  # noqa: E402
 from edge.contract import encode_events, make_event, topic  # noqa: E402
-
-
-def _client(broker: Broker, name: str) -> mqtt.Client:
-    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=name)
-    c.max_inflight_messages_set(100)
-    c.connect("127.0.0.1", broker.port)
-    c.loop_start()
-    return c
 
 
 def bare_paho(broker: Broker, parts: dict[str, bytes]) -> float:

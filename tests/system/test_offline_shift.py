@@ -64,17 +64,9 @@ def bakery(db):
 
 
 @pytest.fixture
-def ingest(bakery, db_url, tmp_path, mosquitto):
-    """A real ingest worker on the test broker and database."""
-    from central.config import load_settings
-    from central.ingest import Ingest
-
-    settings = load_settings(overrides={"database.url": db_url, "data_dir": str(tmp_path / "central"),
-                                        "mqtt.url": mosquitto.url, "mqtt.username": ""})
-    worker = Ingest(settings).start()
-    assert worker.connected.wait(10)
-    yield worker
-    worker.stop()
+def ingest(bakery, start_ingest):
+    """A real ingest worker on the bakery's database."""
+    return start_ingest()
 
 
 class Shift:
