@@ -23,9 +23,9 @@ import peewee as pw
 
 from central.certification import station_operators
 from central.db import database
-from central.models import (Batch, Flag, Item, Machine, ReasonCode, Recipe, RecipeInput, RecipeOutput, Skill,
+from central.models import (Batch, Flag, Item, Machine, Recipe, RecipeInput, RecipeOutput, Skill,
                             StockBalance, StockMove, Station, WorkCentre, WorkOrder, WorkOrderStage)
-from central.reasons import EXPECTED_CATEGORIES
+from central.reasons import EXPECTED_CATEGORIES, active_reason_codes
 from central.requirements import machine_requirements, work_centre_requirements
 from edge.contract import CONFIG_TREE, config_topic, topic
 
@@ -61,10 +61,7 @@ def encode(part: Any) -> bytes:
 
 def reasons_part() -> dict[str, Any]:
     """The active reason catalogue and which categories each of the station's questions accepts."""
-    codes = [{"code": c, "category": cat, "description": d} for c, cat, d in
-             ReasonCode.select(ReasonCode.code, ReasonCode.category, ReasonCode.description)
-             .where(ReasonCode.active == True).order_by(ReasonCode.code).tuples()]  # noqa: E712
-    return {"reason_codes": codes,
+    return {"reason_codes": active_reason_codes(),
             "accepts": {question: list(EXPECTED_CATEGORIES[event]) for question, event in REASON_QUESTIONS.items()}}
 
 
