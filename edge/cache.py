@@ -192,8 +192,7 @@ class ConfigStore:
             if not payload:
                 self._remove(kind, keys)
                 self._save(name, None)
-            else:
-                self._put(kind, keys, json.loads(payload))
+            elif self._put(kind, keys, json.loads(payload)):
                 self._save(name, payload.decode())
 
     def remember_minted(self, code: str, item: str, expiry: str | None, at: datetime) -> None:
@@ -223,17 +222,23 @@ class ConfigStore:
         except (ValueError, KeyError, ContractError):
             log.warning("ignoring an unreadable cached config part %r", name)
 
-    def _put(self, kind: str, keys: tuple[str, ...], row: Any) -> None:
+    def _put(self, kind: str, keys: tuple[str, ...], row: Any) -> bool:
+        """Apply one part; False when the head no longer asks for it."""
         if kind == "reasons":
             self.view.accepts.clear()
             self.view.accepts.update(row.get("accepts") or {})
             table = self.view.tables["reason_codes"]
             table.clear()
             table.update({r["code"]: r for r in row.get("reason_codes", [])})
-            return
+            return True
+        head = self.view.head
+        if head and ((kind == "work_orders" and keys[-1] not in head.get("work_orders", ()))
+                     or (kind == "batches" and keys[0] not in head.get("batch_items", ()))):
+            return False  # still in flight when the head stopped asking for it
         if kind == "batches" and self.view.tables["minted"].pop(keys[-1], None) is not None:
             self._save(f"minted/{keys[-1]}", None)
         self.view.tables[kind][keys[-1]] = row
+        return True
 
     def _remove(self, kind: str, keys: tuple[str, ...]) -> None:
         if kind == "reasons":
