@@ -49,6 +49,7 @@ def _edge_settings(data_dir: Path, mqtt_port: int, port: int):
 def prepare_database(settings) -> tuple[str, str] | None:
     """Migrate, seed the first admin, load the demo data, register the station and its operator."""
     from central.db import database
+    from central.certification import issue_certification
     from central.models import Operator, Station
     from central.schema import migrate
     from central.seed import seed_defaults
@@ -62,6 +63,8 @@ def prepare_database(settings) -> tuple[str, str] | None:
         with database.atomic():
             if not Operator.select().where(Operator.badge == OPERATOR).exists():
                 Operator.create(badge=OPERATOR, name="Demo Operator")
+                # the mixing stage requires MIXING, and the station checks it at START
+                issue_certification(OPERATOR, "MIXING", issued="2020-01-01")
             if not Station.select().where(Station.code == STATION).exists():
                 Station.create(code=STATION, site=SITE, name="Demo station", kind="production")
     return login
