@@ -48,9 +48,9 @@ CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event ar
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
 BATCHES_RECONCILE_SECONDS = 60.0  # every batch in stock read again this often (between, only those touched)
 CONFIG_SETTLE_SECONDS = 0.5  # after (re)connecting, wait this long after the last retained part arrives
-#: What the ingest reads once after connecting, to learn which config parts the broker holds.
 STATUS_FILTER = f"{TOPIC_ROOT}/+/+/status"  # every worker reads every station's retained status and last will
 STATION_STATUSES = ("online", "offline")
+#: What the ingest reads once after connecting, to learn which config parts the broker holds.
 RETAINED_CONFIG_FILTERS = (f"{TOPIC_ROOT}/+/+/config", f"{TOPIC_ROOT}/+/{CONFIG_TREE}/#")
 
 
@@ -106,6 +106,7 @@ class Ingest:
         self._statuses: dict[tuple[str, str], str] = {}  # station statuses read and not yet stored
         self._status_lock = threading.Lock()
         self._config_due = 0.0
+        self._config_lock = threading.Lock()  # publish_configs from the config thread, or a caller
         self.config_refresh = CONFIG_REFRESH_SECONDS  # seconds between rebuilds when nothing asked for one
         self._dirty = True
         self._thread: threading.Thread | None = None
@@ -305,15 +306,15 @@ class Ingest:
         if not pending:
             return
         now = utcnow()
-        try:
-            with database.atomic():
-                for (site, code), status in pending.items():
+        for (site, code), status in sorted(pending.items()):
+            try:  # one short transaction per station: never holds one station's row while waiting for another
+                with database.atomic():
                     Station.update(status=status, status_at=now).where(Station.code == code,
                                                                        Station.site == site).execute()
-        except pw.PeeweeException as exc:
-            log.error("cannot store station statuses, trying again: %s", exc)
-            with self._status_lock:
-                self._statuses = {**pending, **self._statuses}
+            except pw.PeeweeException as exc:
+                log.error("cannot store the status of %s/%s, trying again: %s", site, code, exc)
+                with self._status_lock:
+                    self._statuses.setdefault((site, code), status)
 
     def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> set[str]:
         """Apply one station's events in a savepoint and note the answers; returns the types applied."""
@@ -364,6 +365,10 @@ class Ingest:
         Returns how many parts were published. A receipt publishes one batch part; nothing is
         sent again that the broker already holds.
         """
+        with self._config_lock:
+            return self._publish_configs()
+
+    def _publish_configs(self) -> int:
         if self._reading_retained:
             self._reading_retained = False
             self.client.unsubscribe(list(RETAINED_CONFIG_FILTERS))
