@@ -70,7 +70,7 @@ class StationSubscriber:
             self.last = time.perf_counter()
             if m.topic == head:
                 if self.store.apply_head(m.payload):
-                    client.subscribe([(f, 1) for f in sorted(self.store.filters())])
+                    client.subscribe([(f, 1) for f in self.store.filters()])
             else:
                 self.store.apply_part(m.topic, m.payload)
 

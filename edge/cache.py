@@ -47,11 +47,13 @@ class StationConfig:
             tables["minted"] = {}
         self.tables = tables
         self.accepts = accepts if accepts is not None else dict(raw.get("accepts") or {})
+        self.loaded: set[str] = {"reasons"} if raw else set()  # shared part kinds seen at least once
 
     @property
     def received(self) -> bool:
-        """True once a config from central has been seen."""
-        return bool(self.head)
+        """True once central's config is here: the head, and the reasons part, which the station
+        subscribes to last, so the broker has sent every part subscribed before it."""
+        return bool(self.head) and "reasons" in self.loaded
 
     @property
     def kind(self) -> str | None:
@@ -150,8 +152,16 @@ class ConfigStore:
 
     # --- what to subscribe to --------------------------------------------------------------
 
-    def filters(self) -> set[str]:
-        """The shared parts the head asks for (the head's own topic is always subscribed)."""
+    def filters(self) -> list[str]:
+        """The shared parts the head asks for, in the order to subscribe (the head's own topic is separate).
+
+        The reasons part comes last: a broker sends the retained messages of a subscription's
+        filters in order, so once it arrives, everything before it has too.
+        """
+        reasons = config_filter(self.site, "reasons")
+        return sorted(self._filters() - {reasons}) + [reasons]
+
+    def _filters(self) -> set[str]:
         head = self.view.head
         wanted = {config_filter(self.site, "operators"), config_filter(self.site, "items"),
                   config_filter(self.site, "reasons")}
@@ -225,6 +235,7 @@ class ConfigStore:
     def _put(self, kind: str, keys: tuple[str, ...], row: Any) -> bool:
         """Apply one part; False when the head no longer asks for it."""
         if kind == "reasons":
+            self.view.loaded.add("reasons")
             self.view.accepts.clear()
             self.view.accepts.update(row.get("accepts") or {})
             table = self.view.tables["reason_codes"]

@@ -55,7 +55,7 @@ class Link:
         self.batch_size, self.window, self.ack_timeout = batch_size, window, ack_timeout
         self.on_ack, self.on_config, self.on_state = on_ack, on_config, on_state
         self.config = config  # an edge.cache.ConfigStore, or None for a link that only sends
-        self._config_subs: set[str] = set()
+        self._config_subs: list[str] = []
         self.keepalive = keepalive
         self.t_events = topic(site, station, "events")
         self.t_ack = topic(site, station, "ack")
@@ -128,8 +128,8 @@ class Link:
             return
         _no_delay(client)
         with self._lock:
-            self._config_subs = self.config.filters() if self.config is not None else set()
-            client.subscribe([(self.t_ack, 1), (self.t_config, 1), *((f, 1) for f in sorted(self._config_subs))])
+            self._config_subs = self.config.filters() if self.config is not None else []
+            client.subscribe([(self.t_ack, 1), (self.t_config, 1), *((f, 1) for f in self._config_subs)])
         client.publish(self.t_status, b"online", qos=1, retain=True)
         with self._lock:
             self._flights.clear()
@@ -177,7 +177,8 @@ class Link:
         """Subscribe to the parts the new head asks for and leave those it no longer does."""
         wanted = self.config.filters()
         with self._lock:
-            new, gone = sorted(wanted - self._config_subs), sorted(self._config_subs - wanted)
+            new = [f for f in wanted if f not in self._config_subs]
+            gone = [f for f in self._config_subs if f not in wanted]
             self._config_subs = wanted
         if gone:
             self.client.unsubscribe(gone)

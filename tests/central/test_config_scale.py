@@ -43,7 +43,7 @@ class StationPeer:
             self.received.put(m.topic)
             if m.topic == head:
                 if self.store.apply_head(m.payload):
-                    client.subscribe([(f, 1) for f in sorted(self.store.filters())])
+                    client.subscribe([(f, 1) for f in self.store.filters()])
             elif m.payload:
                 self.parts[m.topic] = m.payload
             else:
