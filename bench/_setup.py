@@ -42,6 +42,17 @@ class Broker:
         self.proc.wait(10)
 
 
+def mqtt_client(broker: Broker, name: str):
+    """A started paho client on the bench broker (100 messages in flight)."""
+    import paho.mqtt.client as mqtt
+
+    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=name)
+    c.max_inflight_messages_set(100)
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    return c
+
+
 def central_database(workdir: Path, stations: list[str], *, url: str = "", certified: bool = False) -> str:
     """A migrated central database with the stations registered (and reason code DT-JAM); returns its URL.
 

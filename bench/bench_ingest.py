@@ -21,15 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import paho.mqtt.client as mqtt  # noqa: E402
 
 from bench._setup import Broker, central_database, workdir  # noqa: E402
+from bench._setup import mqtt_client as _client  # noqa: E402
 from edge.contract import decode_ack, encode_events, make_event, topic  # noqa: E402
-
-
-def _client(broker: Broker, name: str) -> mqtt.Client:
-    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=name)
-    c.max_inflight_messages_set(100)
-    c.connect("127.0.0.1", broker.port)
-    c.loop_start()
-    return c
 
 
 def bare_paho(broker: Broker, count: int) -> tuple[float, int]:

@@ -35,9 +35,10 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
 
 from central.db import database, durable_commits, write_transaction
+from central.models import Station, utcnow
 from central.recorder import Outcome, lock_stations, record_raw
-from central.stationconfig import CHANGED_BY_EVENTS, all_configs, digests, encode_config
-from edge.contract import (CENTRAL_ONLINE_TOPIC, EVENTS_FILTER, SHARED_EVENTS_FILTER, ContractError,
+from central.stationconfig import CHANGED_BY_EVENTS, batch_watermark, build_parts, changed_batches, is_batch_topic
+from edge.contract import (CENTRAL_ONLINE_TOPIC, CONFIG_TREE, EVENTS_FILTER, SHARED_EVENTS_FILTER, TOPIC_ROOT, ContractError,
                            decode_events, encode_ack, parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
 
@@ -46,6 +47,12 @@ log = logging.getLogger("shopfloor.ingest")
 RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS = 0.25, 1.0  # retrying a broker that is away
 CONFIG_REFRESH_SECONDS = 5.0  # rebuild configs this often even when no event arrived (people's edits)
 CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this often
+BATCHES_RECONCILE_SECONDS = 60.0  # every batch in stock read again this often (between, only those touched)
+CONFIG_SETTLE_SECONDS = 0.5  # after (re)connecting, wait this long after the last retained part arrives
+STATUS_FILTER = f"{TOPIC_ROOT}/+/+/status"  # every worker reads every station's retained status and last will
+STATION_STATUSES = ("online", "offline")
+#: What the ingest reads once after connecting, to learn which config parts the broker holds.
+RETAINED_CONFIG_FILTERS = (f"{TOPIC_ROOT}/+/+/config", f"{TOPIC_ROOT}/+/{CONFIG_TREE}/#")
 
 
 class IngestError(Exception):
@@ -65,6 +72,9 @@ class Stats:
     configs_published: int = 0
     database_retries: int = 0  # batches tried again after a database error (deadlock, lost connection)
     events_unanswered: int = 0  # events central could not apply for a reason of its own: sent again
+    configs_published: int = 0  # config parts published (a removal counts as one)
+    config_bytes: int = 0  # topic plus payload bytes of the config parts published
+    config_seconds: float = 0.0  # time spent building and publishing config parts
 
 
 @dataclass
@@ -92,9 +102,15 @@ class Ingest:
         self.connected = threading.Event()
         self._queue: queue.Queue = queue.Queue()
         self._stop = threading.Event()
-        self._published: dict[tuple[str, str], str] = {}  # only the config thread touches it
-        self._republish = True  # set on (re)connect: publish every config again
+        self._published: dict[str, bytes] = {}  # config part topic -> payload; only the config thread touches it
+        self._retained: dict[str, bytes] = {}  # config parts the broker holds, read after (re)connecting
+        self._reading_retained = False
+        self._batch_mark: tuple[int, int] | None = None  # where the last batch read stood (None: read them all)
+        self._batches_read_at = 0.0
+        self._statuses: dict[tuple[str, str], str] = {}  # station statuses read and not yet stored
+        self._status_lock = threading.Lock()
         self._config_due = 0.0
+        self._config_lock = threading.Lock()  # publish_configs from the config thread, or a caller
         self.config_refresh = CONFIG_REFRESH_SECONDS  # seconds between rebuilds when nothing asked for one
         self._dirty = True
         self._said: set[str] = set()  # durability warnings already logged
@@ -138,8 +154,13 @@ class Ingest:
             log.error("broker refused the ingest: %s", reason_code)
             return
         _no_delay(client)
-        client.subscribe(self._subscription(), qos=1)
-        self._republish = True  # republish every config after a broker restart
+        client.subscribe([(self._subscription(), 1), (STATUS_FILTER, 1)])
+        # Learn which config parts the broker holds (its retained messages), so the first
+        # publish after a (re)connect sends only what differs and removes what is stale.
+        self._retained = {}
+        self._reading_retained = True
+        self._config_due = time.monotonic() + 2 * CONFIG_SETTLE_SECONDS
+        client.subscribe([(name, 1) for name in RETAINED_CONFIG_FILTERS])
         self._dirty = True
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties=None):
@@ -158,7 +179,25 @@ class Ingest:
             log.warning("ingest lost the broker (%s); reconnecting", reason_code)
 
     def _on_message(self, client, userdata, message):
+        if message.topic.endswith("/status"):
+            self._note_status(message.topic, message.payload)
+            return
+        if not message.topic.endswith("/events"):
+            if self._reading_retained and message.retain and message.payload:
+                self._retained[message.topic] = message.payload
+                self._config_due = max(self._config_due, time.monotonic() + CONFIG_SETTLE_SECONDS)
+            return
         self._queue.put((message.topic, message.payload))
+
+    def _note_status(self, name: str, payload: bytes) -> None:
+        try:
+            site, station, _ = parse_topic(name)
+        except ContractError:
+            return
+        status = payload.decode("utf-8", "replace").strip()
+        if status in STATION_STATUSES:
+            with self._status_lock:
+                self._statuses[(site, station)] = status
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -210,6 +249,7 @@ class Ingest:
                     batch = self._take_batch()
                     if batch:
                         self._apply_batch(batch)
+                    self._store_statuses()
         finally:
             if not database.is_closed():
                 database.close()
@@ -287,6 +327,23 @@ class Ingest:
             if accepted or rejected:
                 self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
 
+    def _store_statuses(self) -> None:
+        """Write the stations' online/offline statuses read since the last turn (one small update each)."""
+        with self._status_lock:
+            pending, self._statuses = self._statuses, {}
+        if not pending:
+            return
+        now = utcnow()
+        for (site, code), status in sorted(pending.items()):
+            try:  # one short transaction per station: never holds one station's row while waiting for another
+                with database.atomic():
+                    Station.update(status=status, status_at=now).where(Station.code == code,
+                                                                       Station.site == site).execute()
+            except pw.PeeweeException as exc:
+                log.error("cannot store the status of %s/%s, trying again: %s", site, code, exc)
+                with self._status_lock:
+                    self._statuses.setdefault((site, code), status)
+
     def _record(self, key: tuple[str, str], raws: list, ack: tuple[list, list]) -> set[str]:
         """Apply one station's events in a savepoint and note the answers; returns the types applied.
 
@@ -349,15 +406,32 @@ class Ingest:
         self.publish_configs()
 
     def publish_configs(self) -> int:
-        """Publish (retained) the config of every station whose config changed; returns how many."""
+        """Publish (retained) every config part that changed, and remove parts no longer there.
 
-        if self._republish:
-            self._republish = False
-            self._published.clear()
+        Returns how many parts were published. A receipt publishes one batch part; nothing is
+        sent again that the broker already holds.
+        """
+        with self._config_lock:
+            return self._publish_configs()
+
+    def _publish_configs(self) -> int:
+        if self._reading_retained:
+            self._reading_retained = False
+            self.client.unsubscribe(list(RETAINED_CONFIG_FILTERS))
+            self._published = dict(self._retained)
+            self._retained = {}
+            self._batch_mark = None
+        started = time.perf_counter()
+        all_batches = self._batch_mark is None or time.monotonic() - self._batches_read_at > BATCHES_RECONCILE_SECONDS
         try:
             database.connect(reuse_if_open=True)
             with database.atomic():
-                configs = all_configs()
+                if all_batches:
+                    mark = batch_watermark()
+                    parts, batch_changes = build_parts(with_batches=True), {}
+                else:
+                    parts = build_parts(with_batches=False)
+                    batch_changes, mark = changed_batches(self._batch_mark)
         except pw.PeeweeException as exc:
             log.error("cannot build station configs: %s", exc)
             self._dirty = True  # try again at the next turn
@@ -367,21 +441,24 @@ class Ingest:
                 pass
             return 0
         self.stats.config_builds += 1
-        count = 0
-        fingerprints = digests(configs)
-        for (site, station), config in configs.items():
-            fingerprint = fingerprints[(site, station)]
-            if self._published.get((site, station)) == fingerprint:
-                continue
-            try:
-                name = topic(site, station, "config")
-            except ValueError:
-                continue
-            self.client.publish(name, encode_config(config), qos=1, retain=True)
-            self._published[(site, station)] = fingerprint
-            count += 1
-        self.stats.configs_published += count
-        return count
+        changes = [(name, payload) for name, payload in parts.items() if self._published.get(name) != payload]
+        changes += [(name, b"") for name in self._published
+                    if name not in parts and (all_batches or not is_batch_topic(name))]
+        changes += [(name, payload or b"") for name, payload in batch_changes.items()
+                    if self._published.get(name) != payload and (payload or name in self._published)]
+        for name, payload in changes:
+            self.client.publish(name, payload, qos=1, retain=True)
+            if payload:
+                self._published[name] = payload
+            else:
+                del self._published[name]
+            self.stats.config_bytes += len(name.encode()) + len(payload)
+        self._batch_mark = mark
+        if all_batches:
+            self._batches_read_at = time.monotonic()
+        self.stats.configs_published += len(changes)
+        self.stats.config_seconds += time.perf_counter() - started
+        return len(changes)
 
 
 def run_ingest(settings, stop: threading.Event | None = None) -> None:

@@ -12,7 +12,8 @@ from decimal import Decimal
 from flask import current_app, has_app_context
 
 from central.flags import raise_flag
-from central.models import Flag, ReasonEvent, WorkOrder, WorkOrderStage, utcnow
+from central.models import Flag, ReasonEvent, Station, WorkOrder, WorkOrderStage, utcnow
+from central.production import stage_at
 from edge.contract import Event
 
 MARGIN_KEY = "reasons.delay_margin_percent"
@@ -40,9 +41,16 @@ def _subject(number: str, seq: int) -> str:
 
 def check_stage_event(event: Event) -> None:
     """On a stage start or completion: flag the stage if it overran and no delay reason is on record."""
-    number, seq = event.data["work_order"], event.data["stage"]
-    stage = (WorkOrderStage.select().join(WorkOrder)
-             .where(WorkOrder.number == number, WorkOrderStage.seq == seq).first())
+    number, seq = event.data["work_order"], event.data.get("stage")
+    if seq is None:  # the station did not know the routing: the stage at its work centre (central.production)
+        wo = WorkOrder.get_or_none(WorkOrder.number == number)
+        station = Station.get_or_none(Station.code == event.station)
+        stage = stage_at(wo.id, station.work_centre_id if station else None,
+                         event.at.replace(tzinfo=None) if event.type == "stage.completed" else None) if wo else None
+        seq = stage.seq if stage is not None else None
+    else:
+        stage = (WorkOrderStage.select().join(WorkOrder)
+                 .where(WorkOrder.number == number, WorkOrderStage.seq == seq).first())
     if stage is None or not stage.standard_minutes:
         return
     at = event.at.replace(tzinfo=None)

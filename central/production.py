@@ -91,11 +91,31 @@ def apply_status_fact(number: str, status: str, actor: Actor, reason: str | None
 
 # --- stages and completion ----------------------------------------------------------------------
 
-def record_stage(number: str, seq: int, *, started: bool, actor: Actor) -> WorkOrderStage | None:
-    """A stage started or ended: keep the earliest start and the latest end, and who did it."""
+def stage_at(work_order_id: int, work_centre_id: int | None, completed_at=None) -> WorkOrderStage | None:
+    """The stage an event without a stage number means: the first not yet completed at the station's work
+    centre (any work centre when None), or the one completed at ``completed_at``; else the last one there."""
+    query = WorkOrderStage.select().where(WorkOrderStage.work_order == work_order_id)
+    if work_centre_id is not None:
+        query = query.where(WorkOrderStage.work_centre == work_centre_id)
+    stages = list(query.order_by(WorkOrderStage.seq))
+    return next((s for s in stages if s.completed_at is None or s.completed_at == completed_at),
+                stages[-1] if stages else None)
+
+
+def record_stage(number: str, seq: int | None, *, started: bool, actor: Actor,
+                 work_centre_id: int | None = None) -> WorkOrderStage | None:
+    """A stage started or ended: keep the earliest start and the latest end, and who did it.
+
+    Without ``seq`` (a station that did not know the work order's routing) the stage is the first
+    one not yet completed at ``work_centre_id``, the station's work centre.
+    """
     with database.atomic():
         wo = get_work_order(number)
-        stage = WorkOrderStage.get_or_none(WorkOrderStage.work_order == wo.id, WorkOrderStage.seq == seq)
+        if seq is None:
+            stage = stage_at(wo.id, work_centre_id)
+            seq = stage.seq if stage is not None else "at this work centre"
+        else:
+            stage = WorkOrderStage.get_or_none(WorkOrderStage.work_order == wo.id, WorkOrderStage.seq == seq)
         if stage is None:
             if not actor.is_fact:
                 raise NotFound("stage", f"work order {number} has no stage {seq}")

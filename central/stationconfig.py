@@ -1,25 +1,40 @@
-"""What a station needs to work offline, built from central's tables and published retained.
+"""What a station needs to work offline, built from central's tables as retained MQTT parts.
 
-The config carries the station's kind and work centre, the skills its work centre requires,
-operators with their certifications, reason codes, items, open work orders with their recipe
-inputs, outputs and stages, and the batches in stock (so an unknown batch can be refused
-offline). ``digest`` leaves out the build time, so a config is republished only when it changed.
+The config is not one document per station but many small retained messages (see
+docs/station-config.md): a *head* per station (``shopfloor/v1/{site}/{station}/config``: who it
+is, what it requires, which work orders and which items' batches it needs) and *shared parts*
+per site (``shopfloor/v1/{site}/_config/...``: one message per operator, item, open work order
+and batch in stock, and one for the reason catalogue). A station subscribes to the parts its head
+names, so it receives only what it needs, and a change publishes only the parts that changed:
+a receipt is one batch message, whatever the size of the plant.
+
+``build_parts`` returns every part as ``{topic: payload bytes}``; the ingest compares it with
+what it published before and publishes the difference (an empty payload removes a part).
+Batches are the one part that grows with the plant (tens of thousands in stock), so between
+full builds the ingest reads only the batches the ledger (or a status change) touched since a
+watermark: ``changed_batches``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import datetime, timezone
 from typing import Any
 
-from central.certification import station_operators
-from central.models import (Batch, Item, ReasonCode, Recipe, RecipeInput, RecipeOutput, StockBalance, Station,
-                            WorkCentre, WorkOrder, WorkOrderStage)
-from central.requirements import work_centre_requirements
+import peewee as pw
 
+from central.certification import station_operators
+from central.db import database
+from central.models import (Batch, Flag, Item, Machine, Recipe, RecipeInput, RecipeOutput, Skill,
+                            StockBalance, StockMove, Station, WorkCentre, WorkOrder, WorkOrderStage)
+from central.reasons import EXPECTED_CATEGORIES, active_reason_codes
+from central.requirements import machine_requirements, work_centre_requirements
+from edge.contract import CONFIG_TREE, config_topic, topic
+
+FORMAT_VERSION = 2
 OPEN_WORK_ORDER_STATUSES = ("released", "in_progress", "paused")
-MAX_BATCHES = 20_000
-LABEL_TEMPLATE = "batch"
+
+#: The station's questions that take a reason, and the event each one records.
+REASON_QUESTIONS = {"pause": "work_order.paused", "delay": "delay.reported", "down": "machine.down",
+                    "scrap": "scrap.reported"}
 
 # Station events whose handlers change what a config carries: batches in stock and the status
 # of work orders. Only these make the ingest rebuild the configs at once; everything else a
@@ -37,45 +52,28 @@ def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def build_config(station: Station, shared: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The station config of one station, as a JSON-ready dict.
-
-    ``shared`` is what every station's config has in common (``shared_parts()``); pass it when
-    building many configs, so that part is read once and not once per station.
-    """
-    centre = WorkCentre.get_or_none(WorkCentre.id == station.work_centre_id) if station.work_centre_id else None
-    return {
-        "version": 1,
-        "site": station.site,
-        "station": station.code,
-        "name": station.name,
-        "kind": station.kind,
-        "work_centre": centre.code if centre else None,
-        "required_skills": [r.to_dict() for r in work_centre_requirements(station.work_centre_id)],
-        **(shared if shared is not None else shared_parts()),
-        "label_template": LABEL_TEMPLATE,
-    }
+def encode(part: Any) -> bytes:
+    """A part's retained payload: compact JSON with sorted keys, so equal content is equal bytes."""
+    return json.dumps(part, sort_keys=True, separators=(",", ":")).encode()
 
 
-def shared_parts() -> dict[str, Any]:
-    """The parts of a config that are the same at every station: people, reasons, items, orders, stock."""
-    return {
-        "operators": station_operators(),
-        "reason_codes": [{"code": r.code, "category": r.category, "description": r.description}
-                         for r in ReasonCode.select().where(ReasonCode.active == True).order_by(ReasonCode.code)],  # noqa: E712
-        "items": _items(),
-        "work_orders": _work_orders(),
-        "batches": _batches(),
-    }
+# --- shared parts ---------------------------------------------------------------------------
+
+def reasons_part() -> dict[str, Any]:
+    """The active reason catalogue and which categories each of the station's questions accepts."""
+    return {"reason_codes": active_reason_codes(),
+            "accepts": {question: list(EXPECTED_CATEGORIES[event]) for question, event in REASON_QUESTIONS.items()}}
 
 
-def _items() -> list[dict]:
-    return [{"code": i.code, "name": i.name, "unit": i.unit, "gtin": i.gtin, "batch_tracked": i.batch_tracked,
-             "shelf_life_days": i.shelf_life_days}
-            for i in Item.select().where(Item.active == True).order_by(Item.code)]  # noqa: E712
+def items_part() -> dict[str, dict]:
+    """Every active item by code."""
+    return {i.code: {"code": i.code, "name": i.name, "unit": i.unit, "gtin": i.gtin, "batch_tracked": i.batch_tracked,
+                     "shelf_life_days": i.shelf_life_days}
+            for i in Item.select().where(Item.active == True).order_by(Item.code)}  # noqa: E712
 
 
-def _work_orders() -> list[dict]:
+def work_orders_part() -> dict[str, dict]:
+    """Every open work order by number, with its stages (work centre, own skill), inputs and outputs."""
     orders = list(WorkOrder.select(WorkOrder, Recipe, Item).join(Recipe).join(Item)
                   .where(WorkOrder.status.in_(OPEN_WORK_ORDER_STATUSES)).order_by(WorkOrder.number))
     recipe_ids = {o.recipe_id for o in orders}
@@ -90,64 +88,163 @@ def _work_orders() -> list[dict]:
             outputs.setdefault(recipe_id, []).append({"item": item, "kind": kind})
     stages: dict[int, list[dict]] = {}
     if orders:
-        for wo_id, seq, centre in (WorkOrderStage.select(WorkOrderStage.work_order, WorkOrderStage.seq, WorkCentre.code)
-                                   .join(WorkCentre).where(WorkOrderStage.work_order.in_([o.id for o in orders]))
-                                   .order_by(WorkOrderStage.seq).tuples()):
-            stages.setdefault(wo_id, []).append({"seq": seq, "work_centre": centre})
-    result = []
-    for o in orders:
-        outs = outputs.get(o.recipe_id) or [{"item": o.recipe.item.code, "kind": "main"}]
-        result.append({"number": o.number, "status": o.status, "item": o.recipe.item.code,
+        rows = (WorkOrderStage.select(WorkOrderStage.work_order, WorkOrderStage.seq, WorkCentre.code, Skill.code)
+                .join(WorkCentre).switch(WorkOrderStage)
+                .join(Skill, pw.JOIN.LEFT_OUTER, on=(WorkOrderStage.skill == Skill.id))
+                .where(WorkOrderStage.work_order.in_([o.id for o in orders])).order_by(WorkOrderStage.seq).tuples())
+        for wo_id, seq, centre, skill in rows:
+            stages.setdefault(wo_id, []).append({"seq": seq, "work_centre": centre, "skill": skill})
+    return {o.number: {"number": o.number, "status": o.status, "item": o.recipe.item.code,
                        "planned_qty": _d(o.planned_qty), "stages": stages.get(o.id, []),
-                       "inputs": inputs.get(o.recipe_id, []), "outputs": outs})
-    return result
+                       "inputs": inputs.get(o.recipe_id, []),
+                       "outputs": outputs.get(o.recipe_id) or [{"item": o.recipe.item.code, "kind": "main"}]}
+            for o in orders}
 
 
-def _batches() -> list[dict]:
-    in_stock = (StockBalance.select(StockBalance.batch).where(StockBalance.qty > 0, StockBalance.batch.is_null(False)))
-    rows = (Batch.select(Batch.code, Item.code, Batch.expiry, Batch.status).join(Item)
-            .where(Batch.id.in_(in_stock)).order_by(Batch.id.desc()).limit(MAX_BATCHES).tuples())
-    return [{"code": c, "item": item, "expiry": _date(expiry), "status": status} for c, item, expiry, status in rows]
+def _batch_rows(batch_ids=None) -> dict[tuple[str, str], dict | None]:
+    """Batches keyed by (item, code): the part when in stock, None when not (only for ``batch_ids``)."""
+    in_stock = StockBalance.select(StockBalance.batch).where(StockBalance.qty > 0, StockBalance.batch.is_null(False))
+    query = Batch.select(Batch.code, Item.code, Batch.expiry, Batch.status, Batch.id.in_(in_stock)).join(Item)
+    query = query.where(Batch.id.in_(in_stock)) if batch_ids is None else query.where(Batch.id.in_(batch_ids))
+    # A plain cursor: tens of thousands of rows through peewee's row conversion cost ten times more.
+    return {(item, c): {"code": c, "item": item, "expiry": None if expiry is None else str(expiry)[:10],
+                        "status": status} if stocked else None
+            for c, item, expiry, status, stocked in database.execute(query).fetchall()}
 
 
-def digest(config: dict) -> str:
-    """A stable hash of a config's content."""
-    return digests({None: config})[None]
+def batches_part() -> dict[tuple[str, str], dict]:
+    """Every batch in stock, keyed by (item, batch code)."""
+    return _batch_rows()
 
 
-def digests(configs: dict) -> dict:
-    """A stable hash of each config's content, by the same key.
+def batch_watermark() -> tuple[int, int]:
+    """Where the ledger and the flags stand now: the starting point of ``changed_batches``."""
+    return (StockMove.select(pw.fn.MAX(StockMove.id)).scalar() or 0,
+            Flag.select(pw.fn.MAX(Flag.id)).scalar() or 0)
 
-    A config is hashed part by part, and a part that several configs hold (the same object,
-    as ``all_configs`` shares them) is hashed once: with many stations and thousands of
-    batches this is the difference between a few milliseconds and a tenth of a second.
+
+def changed_batches(since: tuple[int, int]) -> tuple[dict[str, bytes | None], tuple[int, int]]:
+    """The batch parts touched after ``since`` (a stock move, or a status change, which raises a flag).
+
+    Returns ``{topic: payload, or None when the batch is no longer in stock}`` for every site
+    with active stations, and the new watermark.
     """
-    parts: dict[int, bytes] = {}
-    result = {}
-    for key, config in configs.items():
-        whole = hashlib.sha256()
-        for name in sorted(config):
-            value = config[name]
-            part = parts.get(id(value))
-            if part is None:
-                part = hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).digest()
-                if isinstance(value, (list, dict)):
-                    parts[id(value)] = part  # alive as long as ``configs``, so the id is not reused
-            whole.update(name.encode() + b"\0" + part)
-        result[key] = whole.hexdigest()
+    mark = batch_watermark()
+    moved = (StockMove.select(StockMove.batch).distinct()
+             .where(StockMove.id > since[0], StockMove.id <= mark[0], StockMove.batch.is_null(False)))
+    flagged = (Batch.select(Batch.id).join(Flag, on=(Flag.subject == Batch.code))
+               .where(Flag.id > since[1], Flag.id <= mark[1], Flag.kind == "batch_status"))
+    ids = {row[0] for row in moved.tuples()} | {row[0] for row in flagged.tuples()}
+    if not ids:
+        return {}, mark
+    rows = _batch_rows(list(ids))
+    sites = sorted({site for (site,) in Station.select(Station.site).where(Station.active == True)  # noqa: E712
+                   .distinct().tuples()})
+    changes: dict[str, bytes | None] = {}
+    for (item, code), row in rows.items():
+        for site in sites:
+            try:
+                changes[config_topic(site, "batches", item, code)] = encode(row) if row is not None else None
+            except ValueError:
+                continue
+    return changes, mark
+
+
+def is_batch_topic(name: str) -> bool:
+    """True for the topic of a batch part."""
+    return f"/{CONFIG_TREE}/batches/" in name
+
+
+# --- heads ----------------------------------------------------------------------------------
+
+def _station_work_orders(station: Station, orders: dict[str, dict], centre: str | None) -> list[str]:
+    """The open work orders a station works on: those with a stage at its work centre, or without stages."""
+    if station.kind == "goods_in":
+        return []
+    return [number for number, wo in orders.items()
+            if centre is None or not wo["stages"] or any(s["work_centre"] == centre for s in wo["stages"])]
+
+
+def build_head(station: Station, orders: dict[str, dict], centres: dict[int, str],
+               machines: dict[int, list[dict]], requirements: dict[int, list[dict]] | None = None) -> dict[str, Any]:
+    """The head of one station's config: who it is, what it requires, which parts it needs.
+
+    ``requirements`` memoises each work centre's skills across the stations of one build.
+    """
+    requirements = {} if requirements is None else requirements
+    if station.work_centre_id not in requirements:
+        requirements[station.work_centre_id] = [r.to_dict() for r in work_centre_requirements(station.work_centre_id)]
+    centre = centres.get(station.work_centre_id)
+    numbers = _station_work_orders(station, orders, centre)
+    batch_items = sorted({i["item"] for n in numbers for i in orders[n]["inputs"]})
+    return {
+        "version": FORMAT_VERSION,
+        "site": station.site,
+        "station": station.code,
+        "name": station.name,
+        "kind": station.kind,
+        "work_centre": centre,
+        "required_skills": requirements[station.work_centre_id],
+        "machines": machines.get(station.work_centre_id, []),
+        "work_orders": numbers,
+        "batch_items": batch_items,
+    }
+
+
+def _machines_by_centre() -> dict[int, list[dict]]:
+    rows = list(Machine.select(Machine.code, Machine.name, Machine.work_centre)
+                .where(Machine.active == True, Machine.work_centre.is_null(False))  # noqa: E712
+                .order_by(Machine.code).tuples())
+    skills: dict[str, list[dict]] = {}
+    for r in machine_requirements([code for code, _, _ in rows]):
+        skills.setdefault(r.source.split(":", 1)[1], []).append(r.to_dict())
+    result: dict[int, list[dict]] = {}
+    for code, name, centre_id in rows:
+        result.setdefault(centre_id, []).append({"code": code, "name": name, "skills": skills.get(code, [])})
     return result
 
 
-def encode_config(config: dict) -> bytes:
-    """The retained payload: the config plus when it was built."""
-    body = dict(config, generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    return json.dumps(body, separators=(",", ":")).encode()
-
-
-def all_configs() -> dict[tuple[str, str], dict]:
-    """The config of every active station, keyed by (site, station)."""
-    stations = list(Station.select().where(Station.active == True))  # noqa: E712
+def build_parts(with_batches: bool = True) -> dict[str, bytes]:
+    """Every retained part of every active station's config, as ``{topic: payload}`` (batches only when asked)."""
+    stations = list(Station.select().where(Station.active == True).order_by(Station.code))  # noqa: E712
     if not stations:
         return {}
-    shared = shared_parts()
-    return {(s.site, s.code): build_config(s, shared) for s in stations}
+    orders = work_orders_part()
+    centres = dict(WorkCentre.select(WorkCentre.id, WorkCentre.code).tuples())
+    machines = _machines_by_centre()
+    requirements: dict[int, list[dict]] = {}
+    parts: dict[str, bytes] = {}
+    for s in stations:
+        try:
+            parts[topic(s.site, s.code, "config")] = encode(build_head(s, orders, centres, machines, requirements))
+        except ValueError:
+            continue  # a station code that cannot be a topic never connects either
+    shared: dict[tuple[str, ...], bytes] = {("reasons",): encode(reasons_part())}
+    shared.update({("operators", op["badge"]): encode(op) for op in station_operators()})
+    shared.update({("items", code): encode(row) for code, row in items_part().items()})
+    shared.update({("work_orders", number): encode(row) for number, row in orders.items()})
+    if with_batches:
+        shared.update({("batches", item, code): encode(row) for (item, code), row in batches_part().items()})
+    for site in sorted({s.site for s in stations}):
+        for (kind, *keys), payload in shared.items():
+            try:
+                parts[config_topic(site, kind, *keys)] = payload
+            except ValueError:
+                continue  # a code that is not a topic level (old data): the station does without it
+    return parts
+
+
+def station_config(station: Station) -> dict[str, Any]:
+    """One station's whole config as the station assembles it (for pages, tests and the docs)."""
+    parts = build_parts()
+    head = json.loads(parts[topic(station.site, station.code, "config")])
+    def shared(kind: str, *keys: str) -> Any:
+        payload = parts.get(config_topic(station.site, kind, *keys))
+        return json.loads(payload) if payload else None
+    prefix = config_topic(station.site, "reasons").rsplit("/", 1)[0]
+    def every(kind: str) -> list[dict]:
+        return [json.loads(p) for t, p in sorted(parts.items()) if t.startswith(f"{prefix}/{kind}/")]
+    batches = [b for b in every("batches") if b["item"] in head["batch_items"]]
+    return dict(head, operators=every("operators"), items=every("items"), **shared("reasons"),
+                work_orders=[w for n in head["work_orders"] if (w := shared("work_orders", n))],
+                batches=batches)

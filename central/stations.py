@@ -57,6 +57,6 @@ def station_json(station: Station) -> dict:
     return {
         "code": station.code, "site": station.site, "name": station.name, "kind": station.kind,
         "work_centre": station.work_centre.code if station.work_centre_id else None,
-        "active": station.active, "last_seq": station.last_seq,
+        "active": station.active, "status": station.status, "last_seq": station.last_seq,
         "last_seen_at": station.last_seen_at.isoformat() + "Z" if station.last_seen_at else None,
     }

@@ -21,6 +21,9 @@ MAX_EVENTS_PER_MESSAGE = 5_000
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
 OUTPUT_KINDS = ("main", "co", "by", "scrap")
+STAGE_DOC = ("stage sequence number in the routing; left out by a station that does not know the work order "
+             "(released while it was offline): central takes the first stage not yet completed at the "
+             "station's work centre")
 
 
 class ContractError(ValueError):
@@ -182,12 +185,12 @@ _TYPES = (
     EventType("operator.signed_out", "The operator signed out (or was signed out by the next badge)."),
     EventType(
         "stage.started", "Work started on a routing stage of a work order.",
-        (WO, Field("stage", count, doc="stage sequence number in the routing")),
+        (WO, Field("stage", count, False, STAGE_DOC)),
         example={"work_order": "WO-2026-0001", "stage": 10},
     ),
     EventType(
         "stage.completed", "Work finished on a routing stage.",
-        (WO, Field("stage", count, doc="stage sequence number in the routing")),
+        (WO, Field("stage", count, False, STAGE_DOC)),
         example={"work_order": "WO-2026-0001", "stage": 10},
     ),
     EventType(
@@ -522,3 +525,32 @@ def parse_topic(name: str) -> tuple[str, str, str]:
     if len(parts) != 5 or f"{parts[0]}/{parts[1]}" != TOPIC_ROOT:
         raise ContractError("topic", f"not a {TOPIC_ROOT} station topic: {name!r}")
     return parts[2], parts[3], parts[4]
+
+
+# --- the station config: a small head per station and shared parts per site (docs/station-config.md) ---
+
+CONFIG_TREE = "_config"  # not a valid station code, so no station's topics can collide with it
+#: The kinds of shared config part and how many key levels their topics carry after the kind.
+CONFIG_PART_KEYS = {"operators": 1, "items": 1, "work_orders": 1, "batches": 2, "reasons": 0}
+
+
+def config_topic(site: str, kind: str, *keys: str) -> str:
+    """``shopfloor/v1/{site}/_config/{kind}[/{key}...]``: one retained part of the station config."""
+    if CONFIG_PART_KEYS.get(kind) != len(keys):
+        raise ValueError(f"config part {kind!r} takes {CONFIG_PART_KEYS.get(kind)} keys, got {len(keys)}")
+    return "/".join([TOPIC_ROOT, code(site), CONFIG_TREE, kind, *(code(k) for k in keys)])
+
+
+def config_filter(site: str, kind: str, *keys: str) -> str:
+    """The subscription that receives every part of ``kind`` under ``keys`` (``+`` for the rest)."""
+    wildcards = ["+"] * (CONFIG_PART_KEYS[kind] - len(keys))
+    return "/".join([TOPIC_ROOT, code(site), CONFIG_TREE, kind, *(code(k) for k in keys), *wildcards])
+
+
+def parse_config_topic(name: str) -> tuple[str, str, tuple[str, ...]]:
+    """Split a shared config part's topic into (site, kind, keys); ContractError if it is not one."""
+    parts = name.split("/")
+    if (len(parts) < 5 or f"{parts[0]}/{parts[1]}" != TOPIC_ROOT or parts[3] != CONFIG_TREE
+            or CONFIG_PART_KEYS.get(parts[4]) != len(parts) - 5):
+        raise ContractError("topic", f"not a {TOPIC_ROOT} config part: {name!r}")
+    return parts[2], parts[4], tuple(parts[5:])

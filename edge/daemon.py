@@ -19,12 +19,12 @@ from typing import Any
 
 from devices.printers import Printer, PrinterError, open_printer
 from devices.scanners import Scan, Scanner, ScannerError, open_scanner
-from edge.cache import StationConfig, load_config, save_config
+from edge.cache import ConfigStore, StationConfig
 from edge.contract import make_event
 from edge.interpret import Patterns, interpret
 from edge.link import Link, LinkError
 from shopfloor.broker import BrokerError
-from edge.machine import Context, Feedback, State, step
+from edge.machine import Context, Feedback, State, recheck, step
 from edge.notify import notify, watchdog_interval
 from edge.outbox import Outbox, PrintJob
 from edge.printing import Spooler
@@ -43,11 +43,11 @@ class Station:
         self.site, self.code = settings["site.code"], settings["station.code"]
         self.data_dir = Path(settings["data_dir"])
         self.outbox = Outbox(self.data_dir / "outbox.db")
-        self.config: StationConfig = load_config(self.outbox)
+        self._lock = threading.RLock()
+        self.store = ConfigStore(self.outbox, self.site, self.code, self._lock)
         self.state = State.from_dict(self.outbox.load_state())
         self.patterns = Patterns.from_settings(settings)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self._lock = threading.RLock()
         self._stop = threading.Event()
         self.last: dict[str, Any] | None = None
         self.errors: deque[str] = deque(maxlen=8)
@@ -67,7 +67,8 @@ class Station:
             keepalive=settings["mqtt.keepalive"], reconnect_min=settings["mqtt.reconnect_min"],
             reconnect_max=settings["mqtt.reconnect_max"], batch_size=settings["sync.batch_size"],
             window=settings["sync.window"], ack_timeout=settings["sync.ack_timeout"],
-            on_ack=self._on_ack, on_config=self._on_config, on_state=lambda online: self.board.changed())
+            on_ack=self._on_ack, config=self.store, on_config=self._on_config,
+            on_state=lambda online: self.board.changed())
         self.spooler = Spooler(self.outbox, self.printer, fmt=settings["printer.format"], dpi=settings["printer.dpi"],
                                retry_seconds=settings["printer.retry_seconds"], on_printed=self._on_printed,
                                on_error=lambda job, msg: self._error(msg))
@@ -77,14 +78,19 @@ class Station:
 
     # --- scans ----------------------------------------------------------------------------
 
+    @property
+    def config(self) -> StationConfig:
+        """The cached station config (parts from central, and the batches minted here)."""
+        return self.store.view
+
     def context(self) -> Context:
         """What the state machine needs now."""
         s = self.settings
         return Context(site=self.site, station=self.code, kind=self.config.kind or s["station.kind"],
-                       config=self.config, now=self.clock(), unknown_batch=s["validate.unknown_batch"],
-                       not_in_recipe=s["validate.not_in_recipe"], unknown_work_order=s["validate.unknown_work_order"],
-                       template=self.config.raw.get("label_template") or s["printer.template"],
-                       label_url=s["labels.base_url"])
+                       config=self.config, now=self.clock(), online=self.link.online,
+                       unknown_batch=s["validate.unknown_batch"], not_in_recipe=s["validate.not_in_recipe"],
+                       unknown_work_order=s["validate.unknown_work_order"], template=s["printer.template"],
+                       goods_in_template=s["printer.goods_in_template"], label_url=s["labels.base_url"])
 
     def handle_scan(self, scan: Scan) -> Feedback:
         """One scan from any scanner: stored durably first, then shown."""
@@ -94,25 +100,36 @@ class Station:
 
     def handle_text(self, text: str) -> Feedback:
         """Interpret and apply one scan's text; returns what the operator is shown."""
-        meaning = interpret(text, self.patterns, self.config.reason_codes(), self.config.item_codes())
         with self._lock:
-            result = step(self.state, meaning, self.context())
-            if result.state != self.state or result.events or result.jobs:
-                self.outbox.commit(result.state.to_dict(), result.events, result.jobs)
-                self.state = result.state
+            meaning = interpret(text, self.patterns, self.config.reason_codes(), self.config.item_codes())
+            result = self._apply(step(self.state, meaning, self.context()))
             self.scans_handled += 1
+            # The new state and the scan's message change together, so the screen never shows one without the other.
+            self._show(text, result.feedback)
+        return result.feedback
+
+    def _apply(self, result):
+        """Store a step's result (one outbox transaction) and remember the batches it minted."""
+        if result.state != self.state or result.events or result.jobs:
+            self.outbox.commit(result.state.to_dict(), result.events, result.jobs)
+            self.state = result.state
+            for event in result.events:
+                if event.type in ("output.reported", "goods.received"):
+                    self.store.remember_minted(event.data["batch"], event.data["item"], event.data.get("expiry"),
+                                               event.at)
         if result.events:
             self.link.kick()
         if result.jobs:
             self.spooler.kick()
-        return self._show(text, result.feedback)
+        return result
 
     def _show(self, text: str, feedback: Feedback) -> Feedback:
-        self.last = {"scan": text[:80], "level": feedback.level, "message": feedback.message, "at": time.time()}
-        if feedback.level == "error":
-            self.errors.appendleft(feedback.message)
-            log.info("scan refused: %s", feedback.message)
-        self.board.changed()
+        with self._lock:
+            self.last = {"scan": text[:80], "level": feedback.level, "message": feedback.message, "at": time.time()}
+            if feedback.level == "error":
+                self.errors.appendleft(feedback.message)
+                log.info("scan refused: %s", feedback.message)
+            self.board.changed()
         return feedback
 
     def _error(self, message: str) -> None:
@@ -126,16 +143,15 @@ class Station:
             self.errors.appendleft(f"central rejected {entry.get('id') or 'a message'}: {entry.get('error')}")
         self.board.changed()
 
-    def _on_config(self, raw: dict) -> None:
-        raw = {k: v for k, v in raw.items() if k != "generated_at"}
-        if raw == self.config.raw:
-            return
-        if raw.get("station") not in (None, self.code):
-            log.warning("ignoring a config for station %r", raw.get("station"))
-            return
+    def _on_config(self) -> None:
+        """A config part arrived: check the signed-in operator again against what it now says."""
         with self._lock:
-            self.config = save_config(self.outbox, raw)
-        log.info("station config updated from central")
+            if self.state.operator is not None:
+                result = recheck(self.state, self.context())
+                if result is not None:
+                    self._apply(result)
+                    self._show("(config from central)", result.feedback)
+                    return
         self.board.changed()
 
     def _on_printed(self, job: PrintJob) -> None:
@@ -156,7 +172,11 @@ class Station:
     # --- the screen's view ----------------------------------------------------------------------
 
     def view(self) -> dict:
-        """Everything the station screen shows."""
+        """Everything the station screen shows: one consistent snapshot (state and last scan together)."""
+        with self._lock:
+            return self._view()
+
+    def _view(self) -> dict:
         st = self.state
         jobs = self.outbox.job_counts()
         printer = self.spooler.last_error or (
@@ -217,6 +237,7 @@ class Station:
         if self.screen is not None:
             self.screen.stop()
         self.printer.close()
+        self.store.flush()
         self.final_depth = self.outbox.depth()
         self.outbox.close()
 

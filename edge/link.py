@@ -1,4 +1,4 @@
-"""The station's MQTT link: sends the outbox to central and removes what central acks.
+"""The station's MQTT link: sends the outbox to central, removes what central acks, receives the config.
 
 paho-mqtt keeps its session in memory only and the broker may drop messages (mosquitto's
 default queue is 1,000 per client), so PUBACK means nothing here: an event leaves the outbox
@@ -6,10 +6,13 @@ only on central's application ack. Unacked events are sent again after ``ack_tim
 every reconnect and when a central worker announces it has subscribed (after a broker outage
 the station may be back before central); central accepts a duplicate again and never applies
 it twice.
+
+The station config arrives as retained parts (docs/station-config.md): the link subscribes to
+the station's head and to the shared parts the config store asks for, and follows the head as it
+changes (a new work order, a new input item) by subscribing and unsubscribing.
 """
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import ssl
@@ -46,13 +49,15 @@ class Link:
                  reconnect_min: float = 0.5, reconnect_max: float = 2.0, batch_size: int = 500,
                  window: int = 8, ack_timeout: float = 10.0,
                  on_ack: Callable[[list[str], list[dict]], None] | None = None,
-                 on_config: Callable[[dict], None] | None = None,
+                 config=None, on_config: Callable[[], None] | None = None,
                  on_state: Callable[[bool], None] | None = None):
         self.outbox = outbox
         self.site, self.station = site, station
         self.address = parse_broker_url(url)
         self.batch_size, self.window, self.ack_timeout = batch_size, window, ack_timeout
         self.on_ack, self.on_config, self.on_state = on_ack, on_config, on_state
+        self.config = config  # an edge.cache.ConfigStore, or None for a link that only sends
+        self._config_subs: list[str] = []
         self.keepalive = keepalive
         self.t_events = topic(site, station, "events")
         self.t_ack = topic(site, station, "ack")
@@ -124,7 +129,10 @@ class Link:
             log.warning("broker refused the connection: %s", reason_code)
             return
         _no_delay(client)
-        client.subscribe([(self.t_ack, 1), (self.t_config, 1), (CENTRAL_ONLINE_TOPIC, 1)])
+        with self._lock:
+            self._config_subs = self.config.filters() if self.config is not None else []
+            client.subscribe([(self.t_ack, 1), (self.t_config, 1), (CENTRAL_ONLINE_TOPIC, 1),
+                              *((f, 1) for f in self._config_subs)])
         client.publish(self.t_status, b"online", qos=1, retain=True)
         with self._lock:
             self._flights.clear()
@@ -156,13 +164,31 @@ class Link:
                 self._handle_ack(message.payload)
             elif message.topic == CENTRAL_ONLINE_TOPIC:
                 self._send_again()
+            elif self.config is None:
+                return
             elif message.topic == self.t_config:
-                if message.payload:
-                    config = json.loads(message.payload)
-                    if isinstance(config, dict) and self.on_config:
-                        self.on_config(config)
+                if self.config.apply_head(message.payload):
+                    self._follow_head()
+                    if self.on_config:
+                        self.on_config()
+            else:
+                self.config.apply_part(message.topic, message.payload)
+                if self.on_config:
+                    self.on_config()
         except Exception:  # a bad message must not stop the network thread
             log.exception("could not handle a message on %s", message.topic)
+
+    def _follow_head(self) -> None:
+        """Subscribe to the parts the new head asks for and leave those it no longer does."""
+        wanted = self.config.filters()
+        with self._lock:
+            new = [f for f in wanted if f not in self._config_subs]
+            gone = [f for f in self._config_subs if f not in wanted]
+            self._config_subs = wanted
+        if gone:
+            self.client.unsubscribe(gone)
+        if new:
+            self.client.subscribe([(f, 1) for f in new])
 
     def _handle_ack(self, payload: bytes) -> None:
         try:

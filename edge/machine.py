@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
-from edge.cache import REASON_CATEGORIES, StationConfig
+from edge.cache import StationConfig
 from edge.contract import ContractError, Event, make_event
 from edge.interpret import Meaning
 from edge.outbox import PrintJob
@@ -77,6 +77,7 @@ class Context:
     config: StationConfig = field(default_factory=StationConfig)
     now: datetime = field(default_factory=lambda: datetime(2026, 1, 1))
     new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+    online: bool = True  # False while the broker is unreachable: the config may miss what happened since
     unknown_batch: str = "refuse"
     not_in_recipe: str = "refuse"
     unknown_work_order: str = "refuse"
@@ -183,6 +184,22 @@ def _check_operator(s: _Step, badge: str) -> None:
         raise Refused(f"Sign-in refused: {problem}")
 
 
+def recheck(state: State, ctx: Context) -> Result | None:
+    """Check the signed-in operator against a config that changed; a sign-out Result when they may not stay."""
+    if state.operator is None or not ctx.config.received:
+        return None
+    problem = ctx.config.certification_problem(state.operator, ctx.now.date())
+    if problem is None and state.work_order and state.stage_running:
+        problem = ctx.config.certification_problem(state.operator, ctx.now.date(),
+                                                   ctx.config.stage_requirements(state.work_order, state.stage))
+    if problem is None:
+        return None
+    s = _Step(state, ctx)
+    s.emit("operator.signed_out", {})
+    s.set(operator=None, pending=None, stage_running=False)
+    return s.done("error", f"Signed out: {problem}")
+
+
 def _badge(s: _Step, badge: str) -> Result:
     st = s.state
     if st.operator == badge:
@@ -200,12 +217,38 @@ def _badge(s: _Step, badge: str) -> Result:
 
 # --- work orders and stages ---------------------------------------------------------------------
 
+def _unknown_refused(s: _Step, mode: str) -> bool:
+    """Refuse what the config does not know only when the config can be trusted to know it.
+
+    Offline, the config misses whatever happened since the link went down (a work order
+    released, goods received at another station), so the scan is accepted and central checks it.
+    """
+    return s.ctx.config.received and mode == "refuse" and s.ctx.online
+
+
+def _check_stage(s: _Step, wo: str, seq: int | None) -> None:
+    """The operator must hold the station's skills today, the stage's own skill and the machines' skills."""
+    cfg = s.ctx.config
+    if not cfg.received:
+        return
+    today = s.ctx.now.date()
+    problem = (cfg.certification_problem(s.state.operator, today)
+               or cfg.certification_problem(s.state.operator, today, cfg.stage_requirements(wo, seq)))
+    if problem:
+        raise Refused(f"Start refused: {problem}")
+
+
 def _work_order(s: _Step, number: str) -> Result:
     wo = s.ctx.config.work_order(number)
-    if wo is None and s.ctx.config.received and s.ctx.unknown_work_order == "refuse":
+    if wo is None and _unknown_refused(s, s.ctx.unknown_work_order):
         raise Refused(f"Work order {number} is not open at this station")
     stages = [st["seq"] for st in (wo or {}).get("stages", [])]
-    s.set(work_order=number, stage=stages[0] if stages else 1, stage_running=False, paused=False)
+    # A work order unknown here: its routing is unknown too, so stage events name no stage and
+    # central takes the work order's stage at this station's work centre.
+    first = None if wo is None else stages[0] if stages else 1
+    s.set(work_order=number, stage=first, stage_running=False, paused=False)
+    if wo is None and s.ctx.config.received:
+        return s.done("ok", f"Work order {number} selected (not in the station config yet; central checks it): scan START")
     return s.done("ok", f"Work order {number} selected: scan START")
 
 
@@ -250,19 +293,22 @@ def _command(s: _Step, name: str) -> Result:
         s.set(mode="", pending=None)
         return s.done("ok", "Production: scan a work order")
     wo = _need_wo(s)
+    stage = {"stage": st.stage} if st.stage is not None else {}
+    named = f"stage {st.stage}" if st.stage is not None else "its stage here"
     if name == "START":
         if st.stage_running:
-            raise Refused(f"Stage {st.stage} is already running")
-        s.emit("stage.started", {"work_order": wo, "stage": st.stage or 1})
+            raise Refused(f"{named.capitalize()} is already running")
+        _check_stage(s, wo, st.stage)
+        s.emit("stage.started", {"work_order": wo, **stage})
         s.set(stage_running=True, pending=None)
-        return s.done("ok", f"Started {wo} stage {st.stage or 1}")
+        return s.done("ok", f"Started {wo} {named}")
     if name == "DONE":
         if not st.stage_running:
             raise Refused("No stage is running: scan START first")
-        s.emit("stage.completed", {"work_order": wo, "stage": st.stage or 1})
+        s.emit("stage.completed", {"work_order": wo, **stage})
         following = _next_stage(s)
         s.set(stage_running=False, stage=following or st.stage, pending=None)
-        return s.done("ok", f"Completed stage {st.stage or 1}" + (f"; next stage {following}" if following else ""))
+        return s.done("ok", f"Completed {named}" + (f"; next stage {following}" if following else ""))
     if name == "CLOSE":
         s.emit("work_order.completed", {"work_order": wo})
         s.set(work_order=None, stage=None, stage_running=False, paused=False, pending=None)
@@ -305,7 +351,7 @@ def _answer(s: _Step, m: Meaning) -> Result:
     if m.kind in ("quantity", "number") and action in ("issue", "output", "scrap", "receive"):
         return _quantity(s, p, m.value)
     awaits_reason = action in ("pause", "delay", "down") or (action in ("scrap", "output") and "qty" in p)
-    if (m.kind == "reason" and action in REASON_CATEGORIES | {"output": ()}) or (m.kind == "batch" and awaits_reason):
+    if (m.kind == "reason" and action in ("pause", "delay", "down", "scrap", "output")) or (m.kind == "batch" and awaits_reason):
         return _reason(s, p, m.value)
     if action == "output" and p.get("item") is None and m.kind == "item":
         _check_output_item(s, m.value, p["kind"])
@@ -366,7 +412,7 @@ def _reason(s: _Step, p: dict, code: str) -> Result:
     entry = cfg.reason(code)
     if cfg.received and entry is None:
         raise Refused(f"Reason {code} is not in the catalogue")
-    allowed = REASON_CATEGORIES["scrap" if action == "output" else action]
+    allowed = cfg.accepted_categories("scrap" if action == "output" else action)
     if entry is not None and entry.get("category") not in allowed:
         raise Refused(f"Reason {code} is a {entry.get('category')} reason, not {' or '.join(allowed)}")
     st = s.state
@@ -427,7 +473,7 @@ def _input(s: _Step, m: Meaning) -> Result:
         if not code:
             raise Refused("This label has no batch: scan the batch or the item")
         batch = cfg.batch(code)
-        if batch is None and cfg.received and s.ctx.unknown_batch == "refuse":
+        if batch is None and _unknown_refused(s, s.ctx.unknown_batch):
             raise Refused(f"Batch {code} is not known here")
         if batch is not None:
             if batch.get("status") not in (None, "released"):
@@ -438,6 +484,8 @@ def _input(s: _Step, m: Meaning) -> Result:
         if m.kind == "gs1" and m.fields.get("qty"):
             pending["offered_qty"] = m.fields["qty"]
     s.set(pending=pending)
+    if m.kind != "item" and cfg.received and cfg.batch(label) is None:
+        label += " (not in the station config; central checks it)"
     if pending.get("offered_qty"):
         return s.done("prompt", f"{label}: scan the quantity, or OK for {pending['offered_qty']}")
     return s.done("prompt", f"{label}: scan the quantity")

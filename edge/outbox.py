@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS print_jobs (
     reprint INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'pending',
     attempts INTEGER NOT NULL DEFAULT 0, error TEXT, created REAL NOT NULL, printed_at REAL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS config_part (name TEXT PRIMARY KEY, payload TEXT NOT NULL);
 """
 
 #: Print job states. ``sending`` at start-up means the process died mid-send: the label may
@@ -127,6 +128,18 @@ class Outbox:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def config_parts(self) -> dict[str, str]:
+        """The cached parts of the station config, by name (see ``edge.cache``)."""
+        with self._lock:
+            return dict(self._db.execute("SELECT name, payload FROM config_part").fetchall())
+
+    def put_config_parts(self, changes: dict[str, str | None]) -> None:
+        """Store (or, for None, remove) cached config parts in one transaction."""
+        with self._tx() as db:
+            db.executemany("DELETE FROM config_part WHERE name=?", [(n,) for n, p in changes.items() if p is None])
+            db.executemany("INSERT OR REPLACE INTO config_part(name, payload) VALUES (?, ?)",
+                           [(n, p) for n, p in changes.items() if p is not None])
 
     # --- sending and acks -----------------------------------------------------------------
 

@@ -54,6 +54,7 @@ def prepare_database(settings) -> tuple[tuple[str, str] | None, str]:
     Returns the first login (None once its password was changed) and this run's work order.
     """
     from central.db import database
+    from central.certification import issue_certification
     from central.models import Operator, Station
     from central.schema import migrate
     from central.seed import seed_defaults
@@ -67,6 +68,8 @@ def prepare_database(settings) -> tuple[tuple[str, str] | None, str]:
         with database.atomic():
             if not Operator.select().where(Operator.badge == OPERATOR).exists():
                 Operator.create(badge=OPERATOR, name="Demo Operator")
+                # the mixing stage requires MIXING, and the station checks it at START
+                issue_certification(OPERATOR, "MIXING", issued="2020-01-01")
             if not Station.select().where(Station.code == STATION).exists():
                 Station.create(code=STATION, site=SITE, name="Demo station", kind="production")
         number = shift_work_order()

@@ -249,3 +249,24 @@ def live_server(app):
     server = LiveServer(app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def start_ingest(db_url, tmp_path, mosquitto):
+    """Start a real ingest worker on the test broker and database (stopped after the test)."""
+    from central.config import load_settings
+    from central.ingest import Ingest
+
+    workers = []
+
+    def start():
+        settings = load_settings(overrides={"database.url": db_url, "data_dir": str(tmp_path / "central"),
+                                            "mqtt.url": mosquitto.url, "mqtt.username": ""})
+        worker = Ingest(settings).start()
+        workers.append(worker)
+        assert worker.connected.wait(10)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

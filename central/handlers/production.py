@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from central import production
 from central.inventory import Actor
+from central.models import Station
 from central.outputs import Output, report_outputs
 from central.recorder import handles, handles_set
 from edge.contract import Event
@@ -29,8 +30,9 @@ def outputs_reported(events: list[Event]) -> None:
 @handles("stage.started", "stage.completed")
 def stage_time(event: Event) -> None:
     """Keep when each routing stage started and ended (for costs and the batch record)."""
-    production.record_stage(event.data["work_order"], event.data["stage"], started=event.type == "stage.started",
-                            actor=Actor.from_event(event))
+    station = Station.get_or_none(Station.code == event.station) if "stage" not in event.data else None
+    production.record_stage(event.data["work_order"], event.data.get("stage"), started=event.type == "stage.started",
+                            actor=Actor.from_event(event), work_centre_id=station.work_centre_id if station else None)
 
 
 @handles("work_order.paused", "work_order.resumed")

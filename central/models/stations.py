@@ -20,4 +20,6 @@ class Station(BaseModel):
     active = pw.BooleanField(default=True)
     last_seen_at = pw.DateTimeField(null=True)
     last_seq = pw.BigIntegerField(default=0)
+    status = pw.CharField(max_length=16, null=True)  # online / offline, from its retained status topic and last will
+    status_at = pw.DateTimeField(null=True)  # when central last read that status
     created_at = pw.DateTimeField(default=utcnow)

@@ -5,10 +5,9 @@ import pytest
 
 from central import catalog
 from central.models import Operator, Station as StationRow
-from central.stationconfig import build_config, encode_config
+from central.stationconfig import build_parts
 from devices.scanners import MemoryScanner
 from edge.config import load_settings
-from edge.contract import topic
 from edge.daemon import Station
 from tests.conftest import free_port
 
@@ -19,12 +18,13 @@ pytestmark = pytest.mark.browser
 def station(db, mosquitto, tmp_path):
     catalog.create_location({"code": "FG", "name": "Finished goods", "role": "finished"})
     Operator.create(badge="OP-17", name="Ann Example")
-    row = StationRow.create(code="S01", site="plant1", name="Mixer 1")
-    config = encode_config(build_config(row))
+    StationRow.create(code="S01", site="plant1", name="Mixer 1")
+    parts = build_parts()
     publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="central-test")
     publisher.connect(mosquitto.host, mosquitto.port)
     publisher.loop_start()
-    publisher.publish(topic("plant1", "S01", "config"), config, qos=1, retain=True).wait_for_publish(5)
+    for name, payload in parts.items():
+        publisher.publish(name, payload, qos=1, retain=True).wait_for_publish(5)
     publisher.loop_stop()
     publisher.disconnect()
     settings = load_settings(env={}, overrides={

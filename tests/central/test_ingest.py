@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import queue
 import threading
 import uuid
@@ -31,9 +32,11 @@ class Peer:
         self.site, self.station = site, station
         ready = threading.Event()
         c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"peer-{uuid.uuid4().hex[:8]}")
-        c.on_connect = lambda *a: (c.subscribe([(topic(site, station, "ack"), 1), (topic(site, station, "config"), 1)]))
+        c.on_connect = lambda *a: (c.subscribe([(topic(site, station, "ack"), 1), (topic(site, station, "config"), 1),
+                                                (f"shopfloor/v1/{site}/_config/#", 1)]))
         c.on_subscribe = lambda *a: ready.set()
-        c.on_message = lambda cl, u, m: (self.acks if m.topic.endswith("/ack") else self.configs).put(m.payload)
+        c.on_message = lambda cl, u, m: (self.acks.put(m.payload) if m.topic.endswith("/ack")
+                                         else self.configs.put((m.topic, m.payload)))
         c.connect(broker.host, broker.port)
         c.loop_start()
         assert ready.wait(5)
@@ -44,6 +47,18 @@ class Peer:
 
     def ack(self) -> dict:
         return json.loads(self.acks.get(timeout=10))
+
+    def config_parts(self, settle=1.0) -> dict[str, bytes]:
+        """Config messages received until none came for ``settle`` seconds: {topic: payload}."""
+        parts = {}
+        try:
+            name, payload = self.configs.get(timeout=10)
+            parts[name] = payload
+            while True:
+                name, payload = self.configs.get(timeout=settle)
+                parts[name] = payload
+        except queue.Empty:
+            return parts
 
     def close(self):
         self.client.disconnect()
@@ -120,9 +135,11 @@ def test_unknown_station_is_rejected(ingest, mosquitto):
 
 def test_station_config_is_published_retained(ingest, mosquitto):
     peer = Peer(mosquitto)
-    config = json.loads(peer.configs.get(timeout=10))
-    assert config["station"] == "S01" and config["kind"] == "production"
-    assert {"operators", "reason_codes", "items", "work_orders", "batches"} <= set(config)
+    parts = peer.config_parts()
+    head = json.loads(parts["shopfloor/v1/plant1/S01/config"])
+    assert head["station"] == "S01" and head["kind"] == "production" and head["version"] == 2
+    assert {"required_skills", "machines", "work_orders", "batch_items"} <= set(head)
+    assert json.loads(parts["shopfloor/v1/plant1/_config/reasons"]).keys() == {"reason_codes", "accepts"}
     peer.close()
 
 
@@ -177,8 +194,8 @@ def test_configs_are_rebuilt_after_events_that_change_them_only(db_url, tmp_path
     try:
         assert worker.connected.wait(10)
         peer = Peer(mosquitto)
-        first = json.loads(peer.configs.get(timeout=10))
-        assert first["batches"] == []
+        first = peer.config_parts()
+        assert not [name for name in first if "/batches/" in name]
         builds = worker.stats.config_builds
         peer.publish(encode_events([_event(seq) for seq in range(1, 4)]))  # machine.up: nothing a config holds
         assert len(peer.ack()["accepted"]) == 3
@@ -186,22 +203,52 @@ def test_configs_are_rebuilt_after_events_that_change_them_only(db_url, tmp_path
         assert worker.stats.config_builds == builds
         received = make_event("goods.received", site="plant1", station="S01", seq=4, operator="OP-1",
                               data={"item": "FLOUR", "batch": "GI-0001", "qty": "25"})
+        published = worker.stats.configs_published
         peer.publish(encode_events([received]))
         assert peer.ack()["accepted"] == [received.id]
-        config = json.loads(peer.configs.get(timeout=10))  # the new batch reaches the station
-        assert [b["code"] for b in config["batches"]] == ["GI-0001"]
+        change = peer.config_parts()  # the new batch, and nothing else, is published
+        assert list(change) == ["shopfloor/v1/plant1/_config/batches/FLOUR/GI-0001"]
+        batch = json.loads(change["shopfloor/v1/plant1/_config/batches/FLOUR/GI-0001"])
+        assert (batch["code"], batch["item"], batch["status"]) == ("GI-0001", "FLOUR", "released")
         assert worker.stats.config_builds == builds + 1
+        assert worker.stats.configs_published == published + 1
         peer.close()
     finally:
         worker.stop()
 
 
-def test_config_digests_follow_the_content_not_the_objects():
-    from central.stationconfig import digest, digests
+def _status_of(api, code):
+    return next(s["status"] for s in api.get("/api/v1/stations").get_json()["items"] if s["code"] == code)
 
-    batches = [{"code": "B1", "item": "FLOUR"}]
-    one, two = {"station": "S01", "batches": batches}, {"station": "S02", "batches": batches}
-    both = digests({"S01": one, "S02": two})
-    assert both["S01"] != both["S02"]
-    assert both["S01"] == digest({"station": "S01", "batches": [{"item": "FLOUR", "code": "B1"}]})
-    assert digest({"station": "S01", "batches": [{"code": "B2", "item": "FLOUR"}]}) != both["S01"]
+
+def test_online_is_the_stations_retained_status_and_its_last_will(db_url, tmp_path, mosquitto, station, api, client,
+                                                                  admin_user):
+    """An idle station stays online however long since its last event; a lost connection is offline."""
+    from datetime import timedelta
+
+    from central.models import utcnow
+    from tests.edge.support import wait_for
+
+    worker = Ingest(_settings(db_url, tmp_path, mosquitto)).start()
+    pi = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="S01-pi")
+    try:
+        assert worker.connected.wait(10)
+        status = topic("plant1", "S01", "status")
+        pi.will_set(status, b"offline", qos=1, retain=True)
+        pi.connect(mosquitto.host, mosquitto.port, keepalive=5)
+        pi.loop_start()
+        pi.publish(status, b"online", qos=1, retain=True).wait_for_publish(5)
+        wait_for(lambda: _status_of(api, "S01") == "online", what="S01 online")
+        assert _status_of(api, "S02") is None  # never connected
+        with database.connection_context():
+            Station.update(last_seen_at=utcnow() - timedelta(hours=2)).where(Station.code == "S01").execute()
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        client.post("/login", data={"username": admin_user[0], "password": admin_user[1], "csrf_token": token})
+        row = re.search(r"<strong>S01</strong>.*?</tr>", client.get("/").get_data(as_text=True), re.S).group(0)
+        assert 'class="ok">online<' in row  # idle for two hours, still online
+        pi.loop_stop()
+        pi.socket().close()  # the Pi loses power: the broker publishes its last will
+        wait_for(lambda: _status_of(api, "S01") == "offline", what="S01 offline by its last will")
+    finally:
+        worker.stop()

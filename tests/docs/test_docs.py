@@ -115,3 +115,45 @@ def test_the_event_schema_refuses_what_the_contract_refuses():
     for bad_data in ({"work_order": "WO-1", "qty": "12.5"}, {"work_order": "WO-1", "batch": "B1", "qty": "0"}, {"work_order": "WO-1", "batch": "B1", "qty": "1", "x": 1}):
         assert not validator.is_valid({**good, "data": bad_data}), bad_data
     assert not validator.is_valid({**good, "operator": None})
+
+
+CONFIG_SECTIONS = {"head": "## Head", "operators": "## Operators", "items": "## Items", "reasons": "## Reasons",
+                   "work_orders": "## Work orders", "batches": "## Batches"}
+
+
+def _field_paths(value, prefix=""):
+    """Every field of a JSON value as documented: ``a``, ``a.b`` for objects, ``a[].b`` for lists of objects."""
+    paths = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            paths.add(path)
+            paths |= _field_paths(inner, path)
+    elif isinstance(value, list):
+        for inner in value:
+            if isinstance(inner, dict):
+                paths |= _field_paths(inner, f"{prefix}[]")
+    return paths
+
+
+def test_every_station_config_field_is_in_station_config_md(db):
+    """Build a small plant (every part and field present), then look each field up in its section of the doc."""
+    import json
+
+    from bench.plantdata import build_plant
+    from central.stationconfig import build_parts
+
+    build_plant(stations=2, operators=2, batches=3, work_orders=2, centres=2)
+    text = (DOCS / "station-config.md").read_text()
+    fields: dict[str, set[str]] = {}
+    for topic, payload in build_parts().items():
+        kind = "head" if topic.endswith("/config") else topic.split("/_config/")[1].split("/")[0]
+        fields.setdefault(kind, set()).update(_field_paths(json.loads(payload)))
+    assert set(fields) == set(CONFIG_SECTIONS), "a config part without a section in the doc"
+    for kind, paths in fields.items():
+        heading = CONFIG_SECTIONS[kind]
+        start = text.index(heading)
+        end = text.find("\n## ", start + len(heading))
+        section = text[start: end if end != -1 else len(text)]
+        for path in sorted(paths):
+            assert f"| `{path}` |" in section, f"docs/station-config.md: {kind} lacks field {path}"

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from central.config import load_settings as central_settings
 from central.db import database
-from central.ingest import Ingest
 from central.models import Operator, ReasonCode, Station as StationRow
 from devices.printers import MemoryPrinter
 from devices.scanners import MemoryScanner
@@ -26,14 +24,9 @@ def registered(db):
 
 
 @pytest.fixture
-def central_ingest(db_url, tmp_path, mosquitto, registered):
-    """A real ingest worker on the test broker and database."""
-    settings = central_settings(overrides={"database.url": db_url, "data_dir": str(tmp_path / "central"),
-                                           "mqtt.url": mosquitto.url, "mqtt.username": ""})
-    worker = Ingest(settings).start()
-    assert worker.connected.wait(10)
-    yield worker
-    worker.stop()
+def central_ingest(start_ingest, registered):
+    """A real ingest worker on the test broker and database, with stations S01..S04."""
+    return start_ingest()
 
 
 @pytest.fixture

@@ -23,3 +23,22 @@ def edge_settings(tmp_path, broker, code="S01", **overrides):
               "printer.retry_seconds": 0.2}
     values.update(overrides)
     return load_settings(overrides=values, env={})
+
+
+def central_write():
+    """A write transaction on central's database from a test while the ingest runs.
+
+    BEGIN IMMEDIATE on SQLite: a deferred transaction that reads first cannot take the write lock
+    once the ingest has committed meanwhile (SQLITE_BUSY at once, without waiting).
+    """
+    import contextlib
+
+    import peewee as pw
+
+    from central.db import database
+
+    lock = ("IMMEDIATE",) if isinstance(database.obj, pw.SqliteDatabase) else ()
+    stack = contextlib.ExitStack()
+    stack.enter_context(database.connection_context())
+    stack.enter_context(database.atomic(*lock))
+    return stack

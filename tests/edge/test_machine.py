@@ -124,8 +124,18 @@ def test_next_badge_signs_the_previous_operator_out():
 
 def test_reason_of_the_wrong_category_is_refused():
     st = Station()
-    st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:PAUSE")
+    st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:DELAY")
     assert "is a downtime reason" in st.scan("DT-JAM").message
+
+
+def test_the_reasons_a_question_accepts_come_from_centrals_catalogue():
+    st = Station()  # no ``accepts`` from central yet: central's own rule (a pause may be downtime)
+    st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:PAUSE")
+    assert st.scan("DT-JAM").message == "WO-1 paused: DT-JAM"
+    strict = Station(config=dict(CONFIG, accepts={"pause": ["delay"]}))
+    strict.scan("OP-17"); strict.scan("WO-1"); strict.scan("CMD:PAUSE")
+    assert "is a downtime reason, not delay" in strict.scan("DT-JAM").message
+    assert strict.scan("DLY-MAT").message == "WO-1 paused: DLY-MAT"
 
 
 def test_goods_receipt_from_a_gs1_label_mints_a_batch_and_prints():
@@ -159,3 +169,42 @@ def test_state_round_trips_through_json():
     st = Station()
     st.scan("OP-17"); st.scan("WO-1"); st.scan("CMD:OUT")
     assert State.from_dict(st.state.to_dict()) == st.state
+
+
+def test_offline_unknown_batches_and_work_orders_are_accepted_for_central_to_check():
+    online = Station()
+    online.scan("OP-17")
+    assert online.scan("WO-NEW").level == "error"
+    offline = Station(online=False)
+    offline.scan("OP-17")
+    assert "central checks it" in offline.scan("WO-NEW").message
+    assert offline.state.stage is None  # its routing is unknown: the stage is left to central
+    offline.scan("CMD:START")
+    assert offline.events[-1].data == {"work_order": "WO-NEW"}
+    assert "central checks it" in offline.scan("GI1-999999-0001").message
+    assert offline.scan("Q:2").level == "ok"
+
+
+def test_a_stage_start_needs_the_stages_own_skill_and_the_machines():
+    config = dict(CONFIG, machines=[{"code": "M-1", "skills": [{"skill": "PRESS", "min_level": 1, "source": "machine:M-1"}]}],
+                  work_orders=[dict(CONFIG["work_orders"][0], stages=[{"seq": 10, "skill": "OVEN"}])])
+    st = Station(config=config)
+    st.scan("OP-17"); st.scan("WO-1")
+    assert "Ada is not certified for OVEN (required by stage:10)" in st.scan("CMD:START").message
+    ada = dict(CONFIG["operators"][0], certifications=CONFIG["operators"][0]["certifications"] + [
+        {"skill": "OVEN", "level": 1, "issued": "2025-01-01", "expires": None}])
+    st = Station(config=dict(config, operators=[ada]))
+    st.scan("OP-17"); st.scan("WO-1")
+    assert "not certified for PRESS (required by machine:M-1)" in st.scan("CMD:START").message
+
+
+def test_recheck_signs_out_an_operator_the_config_no_longer_allows():
+    from edge.machine import recheck
+
+    st = Station()
+    st.scan("OP-17")
+    assert recheck(st.state, st.ctx) is None
+    withdrawn = Station(config=dict(CONFIG, operators=[dict(CONFIG["operators"][0], certifications=[])]))
+    result = recheck(st.state, withdrawn.ctx)
+    assert result.state.operator is None and [e.type for e in result.events] == ["operator.signed_out"]
+    assert result.feedback.message == "Signed out: Ada is not certified for MIXING"

@@ -173,3 +173,53 @@ def test_screen_serves_the_page_the_state_and_live_updates():
         stream.close()
     finally:
         screen.stop()
+
+
+def test_every_live_frame_pairs_a_scans_message_with_the_state_it_made(tmp_path):
+    """Signing in and out 200 times while other threads nudge the screen: no frame shows a
+    scan's message beside the state before (or after) it."""
+    from devices.scanners import MemoryScanner
+    from edge.config import load_settings
+    from edge.daemon import Station
+    from tests.conftest import free_port
+
+    settings = load_settings(env={}, overrides={"data_dir": str(tmp_path / "edge"), "mqtt.url": "mqtt://127.0.0.1:1",
+                                                 "screen.port": free_port(), "printer.url": "memory://"})
+    station = Station(settings, scanners=[MemoryScanner()]).start()
+    frames, stop = [], threading.Event()
+
+    def read_stream():
+        with urllib.request.urlopen(f"http://127.0.0.1:{settings['screen.port']}/events", timeout=10) as stream:
+            for line in stream:
+                if line.startswith(b"data: "):
+                    frames.append(json.loads(line[6:]))
+                if stop.is_set():
+                    return
+
+    def nudge():  # acks, link changes and printer news wake the screen from other threads
+        while not stop.is_set():
+            station.board.changed()
+
+    def poll():  # what GET /state answers
+        while not stop.is_set():
+            frames.append(station.view())
+
+    threads = [threading.Thread(target=read_stream, daemon=True), threading.Thread(target=nudge, daemon=True),
+               threading.Thread(target=poll, daemon=True)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(100):
+            station.handle_text("OP-17")
+            station.handle_text("OP-17")
+    finally:
+        stop.set()
+        station.board.changed()
+        threads[1].join(5)
+        threads[2].join(5)
+        station.stop()
+    scans = [f for f in frames if f["last"]]
+    assert len(scans) > 20
+    for frame in scans:
+        signed_in = frame["last"]["message"].startswith("Welcome")
+        assert signed_in == (frame["operator"] == "OP-17"), frame
