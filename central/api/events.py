@@ -119,6 +119,8 @@ class StationOut(Out):
     kind: Literal[STATION_KINDS]
     work_centre: Code | None
     active: bool
+    status: Literal["online", "offline"] | None = Field(
+        None, description="from the station's retained status message and last will; null before it has published one")
     last_seq: int | None
     last_seen_at: TimeOut | None
 

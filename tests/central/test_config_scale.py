@@ -72,7 +72,10 @@ class StationPeer:
         self.client.loop_stop()
 
 
-def test_a_change_publishes_bytes_in_proportion_to_the_change(db, db_url, tmp_path, mosquitto):
+def test_a_change_publishes_bytes_in_proportion_to_the_change(db, db_url, tmp_path, mosquitto_factory):
+    # as the shipped mosquitto config: a station subscribing to thousands of retained parts at once
+    # must not have them dropped past mosquitto's default queue of 1,000
+    mosquitto = mosquitto_factory("max_queued_messages 100000\n")
     build_plant(stations=100, operators=300, batches=20_500)  # more than the 20,000 a config once held
     expected = station_config(Station.get(Station.code == "S001"))
     database.close()
