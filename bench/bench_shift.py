@@ -369,6 +369,17 @@ def raw_insert() -> tuple[int, float]:
     return total, seconds
 
 
+def record_events(events: list, station: str) -> None:
+    """Apply events as the ingest does (``record_raw`` in a transaction); all must be accepted."""
+    from central.db import database
+    from central.recorder import record_raw
+
+    with database.atomic():
+        outcome = record_raw([e.to_wire() for e in events], site=SITE, station=station)
+    if outcome.rejected:
+        raise RuntimeError(f"events of {station} were rejected: {outcome.rejected[:3]}")
+
+
 # --- handler time by the work order's history -----------------------------------------------------
 
 class History:
@@ -382,23 +393,12 @@ class History:
         self.outputs = 0
         self.template: dict | None = None
         self.order_id = WorkOrder.get(WorkOrder.number == HISTORY_ORDER).id
-        self.record([self.clock.event("goods.received", GOODS_IN, {
+        record_events([self.clock.event("goods.received", GOODS_IN, {
             "item": material(shape, k), "batch": f"H-IN-{k + 1:04}", "qty": "10", "unit_cost": "2.50",
             "location": "STORE"})[1] for k in range(shape.history_issues)], GOODS_IN)
-        self.record([self.clock.event("material.issued", HISTORY_STATION, {
+        record_events([self.clock.event("material.issued", HISTORY_STATION, {
             "work_order": HISTORY_ORDER, "batch": f"H-IN-{k + 1:04}", "qty": "10"})[1]
             for k in range(shape.history_issues)], HISTORY_STATION)
-
-    @staticmethod
-    def record(events: list, station: str) -> None:
-        """Apply events as the ingest does (``record_raw`` in a transaction); all must be accepted."""
-        from central.db import database
-        from central.recorder import record_raw
-
-        with database.atomic():
-            outcome = record_raw([e.to_wire() for e in events], site=SITE, station=station)
-        if outcome.rejected:
-            raise RuntimeError(f"the history's events were rejected: {outcome.rejected[:3]}")
 
     def output(self):
         """The next output.reported of the history work order."""
@@ -411,9 +411,9 @@ class History:
         """Bring the work order to ``level`` outputs: the first two through the recorder, then copies."""
         while self.outputs < min(level, 2):
             if self.outputs == 1:
-                self.template = capture_rows(lambda: self.record([self.output()], HISTORY_STATION))
+                self.template = capture_rows(lambda: record_events([self.output()], HISTORY_STATION))
             else:
-                self.record([self.output()], HISTORY_STATION)
+                record_events([self.output()], HISTORY_STATION)
         if self.outputs < level:
             copies = level - self.outputs
             copy_rows(self.template, copies, first=self.outputs + 1)
@@ -611,8 +611,8 @@ def run(shape: Shape, folder: Path, broker: Broker, engine: str, url: str = "", 
     return result
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Parse arguments, run on SQLite (and PostgreSQL), print the figures."""
+def main(argv: list[str] | None = None) -> list[ShiftResult]:
+    """Parse arguments, run on SQLite (and PostgreSQL), print the figures; returns what was measured."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small shape: 2 x 5 x 20, levels 1, 10, 100")
     parser.add_argument("--work-orders", type=int)
@@ -631,13 +631,15 @@ def main(argv: list[str] | None = None) -> None:
         shape = replace(shape, levels=tuple(int(v) for v in args.levels.split(",")))
     folder = workdir()
     broker = Broker(folder, extra="set_tcp_nodelay true\n")
+    results = []
     try:
-        if not args.no_sqlite:
-            print(report(run(shape, folder, broker, "SQLite")), flush=True)
-        if args.postgres:
-            print(report(run(shape, folder, broker, "PostgreSQL", url=args.postgres)), flush=True)
+        for engine, url in (("SQLite", ""), ("PostgreSQL", args.postgres)):
+            if (engine == "SQLite" and not args.no_sqlite) or url:
+                results.append(run(shape, folder, broker, engine, url=url))
+                print(report(results[-1]), flush=True)
     finally:
         broker.stop()
+    return results
 
 
 if __name__ == "__main__":
