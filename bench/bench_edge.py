@@ -127,24 +127,17 @@ def scan_to_ack(folder: Path, broker: Broker, scans: int) -> list[float]:
     return [(acked[i] - t) * 1000 for i, t in sent.items() if i in acked]
 
 
-def backlog(folder: Path, broker: Broker, count: int) -> float:
-    """Seconds to drain ``count`` events queued while offline."""
-    from edge.contract import make_event
+def drain(folder: Path, broker: Broker, events: list) -> float:
+    """Seconds for a station to drain ``events`` (all its own) that it queued while offline."""
     from edge.outbox import Outbox
 
-    outbox = Outbox(folder / "edge-S02" / "outbox.db")
-    chunk = []
-    for seq in range(1, count + 1):
-        chunk.append(make_event("label.printed", site="plant1", station="S02", seq=seq, operator=None,
-                                data={"batch": f"S02-B{seq}", "template": "batch", "copies": 1}))
-        if len(chunk) == 5000:
-            outbox.commit(None, chunk)
-            chunk = []
-    if chunk:
-        outbox.commit(None, chunk)
-    outbox.commit({"seq": count})
+    code = events[0].station
+    outbox = Outbox(folder / f"edge-{code}" / "outbox.db")
+    for start in range(0, len(events), 5000):
+        outbox.commit(None, events[start:start + 5000])
+    outbox.commit({"seq": events[-1].seq})
     outbox.close()
-    station = _station(folder, broker, "S02", **{"sync.ack_timeout": 30.0})
+    station = _station(folder, broker, code, **{"sync.ack_timeout": 30.0})
     start = time.perf_counter()
     station.start()
     while station.outbox.depth():
@@ -152,6 +145,15 @@ def backlog(folder: Path, broker: Broker, count: int) -> float:
     elapsed = time.perf_counter() - start
     station.stop()
     return elapsed
+
+
+def backlog(folder: Path, broker: Broker, count: int) -> float:
+    """Seconds to drain ``count`` label prints (central only logs them) queued while offline."""
+    from edge.contract import make_event
+
+    return drain(folder, broker, [
+        make_event("label.printed", site="plant1", station="S02", seq=seq, operator=None,
+                   data={"batch": f"S02-B{seq}", "template": "batch", "copies": 1}) for seq in range(1, count + 1)])
 
 
 def production_backlog(folder: Path, broker: Broker, orders: int) -> tuple[dict[str, int], float]:
@@ -162,32 +164,18 @@ def production_backlog(folder: Path, broker: Broker, orders: int) -> tuple[dict[
     by type and the seconds.
     """
     from central.db import database
-    from edge.outbox import Outbox
 
     shape = Shape(work_orders=orders, lines=1)
     database.connect(reuse_if_open=True)
     setup_plant(shape)
-    steps = shift_steps(shape, Clock(orders * (2 * shape.issues + shape.outputs + 2 * shape.stages + 1)))
+    steps = shift_steps(shape, Clock(shape.events))
     record_events([e for step in steps if step.type == "goods.received" for _, e in step.events], GOODS_IN)
     database.close()
     events = [e for step in steps if step.type != "goods.received" for _, e in step.events]
-    station = events[0].station
-    outbox = Outbox(folder / f"edge-{station}" / "outbox.db")
-    for start in range(0, len(events), 5000):
-        outbox.commit(None, events[start:start + 5000])
-    outbox.commit({"seq": events[-1].seq})
-    outbox.close()
     kinds: dict[str, int] = {}
     for e in events:
         kinds[e.type] = kinds.get(e.type, 0) + 1
-    line = _station(folder, broker, station, **{"sync.ack_timeout": 30.0})
-    start = time.perf_counter()
-    line.start()
-    while line.outbox.depth():
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - start
-    line.stop()
-    return kinds, elapsed
+    return kinds, drain(folder, broker, events)
 
 
 def daemon_figures(folder: Path, broker: Broker) -> tuple[float, float]:

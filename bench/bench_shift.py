@@ -72,6 +72,11 @@ class Shape:
     samples: int = 7  # timed outputs per level
     history_issues: int = 50  # issued batches of the history work order
 
+    @property
+    def events(self) -> int:
+        """Events in the shift: receipts, stage starts, issues, outputs, stage ends, completions."""
+        return self.work_orders * (2 * self.issues + self.outputs + 2 * self.stages + 1)
+
 
 QUICK = Shape(work_orders=2, issues=5, outputs=20, rounds=2, lines=2, levels=(1, 10, 100), samples=3,
               history_issues=5)
@@ -302,7 +307,7 @@ def run_shift(shape: Shape, broker: Broker, db_url: str, engine: str, timeout: f
     setup_plant(shape)
     genealogy = present(GENEALOGY)
     tables = (LOG, LEDGER) + genealogy
-    steps = shift_steps(shape, Clock(shape.work_orders * (2 * shape.issues + shape.outputs + 2 * shape.stages + 1)))
+    steps = shift_steps(shape, Clock(shape.events))
     result = ShiftResult(engine, shape, steps, genealogy_tables=genealogy)
     flags_before = Flag.select().count()
     worker = Ingest(ingest_settings(db_url, broker), client_id=f"bench-shift-ingest-{engine}").start()

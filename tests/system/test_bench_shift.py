@@ -20,7 +20,7 @@ def test_quick_shift_is_applied_counted_and_printed(capsys):
     args = ["--quick"] + (["--no-sqlite", "--postgres", PG_URL] if PG_URL else [])
     [result] = main(args)
     shape = QUICK
-    events = shape.work_orders * (2 * shape.issues + shape.outputs + 2 * shape.stages + 1)
+    events = shape.events
     assert result.sent == events
     assert result.rejected == []
     assert result.accepted == result.applied == events
