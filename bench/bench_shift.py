@@ -244,7 +244,7 @@ def present(names) -> tuple[str, ...]:
 
 # --- the shift through the ingest ---------------------------------------------------------------
 
-class Station:
+class Stations:
     """The line and goods-in stations' side of MQTT: publish events, collect the acks."""
 
     def __init__(self, broker: Broker, codes: list[str]):
@@ -315,7 +315,7 @@ def run_shift(shape: Shape, broker: Broker, db_url: str, engine: str, timeout: f
     try:
         if not worker.connected.wait(10):
             raise RuntimeError("the ingest did not connect to the broker")
-        peer = Station(broker, stations(shape))
+        peer = Stations(broker, stations(shape))
         expected = 0
         for step in steps:
             before = count_rows(tables)
@@ -633,7 +633,7 @@ def main(argv: list[str] | None = None) -> list[ShiftResult]:
         if getattr(args, name) is not None:
             shape = replace(shape, **{name: getattr(args, name)})
     if args.levels:
-        shape = replace(shape, levels=tuple(int(v) for v in args.levels.split(",")))
+        shape = replace(shape, levels=tuple(sorted(int(v) for v in args.levels.split(","))))
     folder = workdir()
     broker = Broker(folder, extra="set_tcp_nodelay true\n")
     results = []
