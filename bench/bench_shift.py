@@ -14,7 +14,8 @@ a line does when its operators move on. It prints, for SQLite (and for PostgreSQ
 - ledger rows (``stock_move``) and genealogy rows (whichever of ``batch_link``,
   ``work_order_input`` and ``work_order_output`` exist) written per event of each type;
 - the raw insert rate of the same rows (the shift's event log and ledger rows inserted again
-  with the bare DB-API driver in one transaction, then rolled back): the physical limit;
+  with the bare driver, COPY on PostgreSQL and executemany on SQLite, in one transaction, then
+  rolled back): the physical limit;
 - handler ms of one more ``output.reported`` by outputs already on one work order (50 issued
   batches). The history is built fast: two outputs go through the recorder, then the rows the
   second one wrote that hang off its batch are copied in bulk; each timed output runs in a
@@ -26,6 +27,7 @@ Targets (issue 17): mix >= 1,000 events/s on both databases; output.reported med
 from __future__ import annotations
 
 import argparse
+import io
 import statistics
 import sys
 import threading
@@ -338,40 +340,49 @@ def run_shift(shape: Shape, broker: Broker, db_url: str, engine: str, timeout: f
     return result
 
 
-# --- the physical limit: the same rows, bare DB-API ----------------------------------------------
+# --- the physical limit: the same rows, the bare driver ------------------------------------------
 
 def raw_insert() -> tuple[int, float]:
     """Insert the shift's event log and ledger rows once more with the bare driver, in one transaction.
 
-    Event ids are new, ledger ids are left to the database; the transaction is rolled back so
-    the database stays as the shift left it. Returns (rows, seconds).
+    PostgreSQL gets them with ``COPY ... FROM STDIN`` (psycopg2), SQLite with ``executemany``
+    (sqlite3): each database's fastest bulk path. Event ids are new, ledger ids are left to the
+    database; the transaction is rolled back so the database stays as the shift left it.
+    Returns (rows, seconds).
     """
     from central.db import database
 
     q = database.quote
     postgres = isinstance(database.obj, pw.PostgresqlDatabase)
-    batches = []
+    cursor = database.cursor()
+    loads = []
     for table in (LOG, LEDGER):
         columns = [c.name for c in database.get_columns(table) if not (table == LEDGER and c.name == "id")]
-        rows = database.execute_sql(f"SELECT {', '.join(c.join(q) for c in columns)} FROM {table.join(q)}").fetchall()
+        names = ", ".join(c.join(q) for c in columns)
+        if postgres:
+            picked = ", ".join("md5(random()::text || id::text)::uuid" if table == LOG and c == "id" else c.join(q)
+                               for c in columns)
+            text = io.StringIO()
+            cursor.copy_expert(f"COPY (SELECT {picked} FROM {table.join(q)}) TO STDOUT", text)
+            loads.append((f"COPY {table.join(q)} ({names}) FROM STDIN", text, text.getvalue().count("\n")))
+            continue
+        rows = database.execute_sql(f"SELECT {names} FROM {table.join(q)}").fetchall()
         if table == LOG:
             at = columns.index("id")
             rows = [row[:at] + (uuid.uuid4().hex,) + row[at + 1:] for row in rows]
-        batches.append((f"INSERT INTO {table.join(q)} ({', '.join(c.join(q) for c in columns)}) VALUES ", rows, len(columns)))
-    total = sum(len(rows) for _, rows, _ in batches)
+        loads.append((f"INSERT INTO {table.join(q)} ({names}) VALUES ({', '.join('?' * len(columns))})", rows, len(rows)))
     with database.atomic() as transaction:
         cursor = database.cursor()
         start = time.perf_counter()
-        for head, rows, width in batches:
+        for sql, data, _ in loads:
             if postgres:
-                from psycopg2.extras import execute_values
-
-                execute_values(cursor, head + "%s", rows, page_size=1000)
+                data.seek(0)
+                cursor.copy_expert(sql, data)
             else:
-                cursor.executemany(head + "(" + ", ".join("?" * width) + ")", rows)
+                cursor.executemany(sql, data)
         seconds = time.perf_counter() - start
         transaction.rollback()
-    return total, seconds
+    return sum(n for _, _, n in loads), seconds
 
 
 def record_events(events: list, station: str) -> None:
@@ -585,7 +596,7 @@ def report(result: ShiftResult) -> str:
                  + f" = {links / max(1, s.work_orders):,.0f} a work order (I + O = {s.issues + s.outputs})")
     mix = result.sent / result.seconds
     raw = result.raw_rows / result.raw_seconds
-    lines.append(f"  raw insert of the same rows ({LOG} + {LEDGER}, bare DB-API, one transaction): "
+    lines.append(f"  raw insert of the same rows ({LOG} + {LEDGER}, bare driver bulk insert, one transaction): "
                  f"{result.raw_rows:,} rows in {result.raw_seconds:.2f} s = {raw:,.0f} rows/s "
                  f"= {result.sent / result.raw_seconds:,.0f} events/s")
     lines.append(f"  mix through the ingest: {mix:,.1f} events/s = {mix / (result.sent / result.raw_seconds):.4f}x "
