@@ -183,9 +183,10 @@ def main() -> None:
     for (kind, engine), r in runs.items():
         print(f"{kind:<18} {engine:<10}: {r['messages']} messages of 500 events ({r['bytes'] / r['messages'] / 1000:,.0f} kB), "
               f"{args.rounds} rounds each")
-        print(f"  bare paho QoS 1 publish->subscribe, same messages : {r['bare']:10,.0f} events/s carried")
+        print(f"  bare paho QoS 1 publish->subscribe, same messages : {r['bare']:10,.0f} events/s carried "
+              f"({r['bare'] * r['bytes'] / r['events'] / 1e6:,.0f} MB/s)")
         print(f"  ingest applied+acked                              : {r['ingest']:10,.0f} events/s   "
-              f"({r['applied']:,} of {r['events']:,} applied, {r['transactions']} transactions) = {r['ingest'] / r['bare']:.2f}x bare")
+              f"({r['applied']:,} of {r['events']:,} applied, {r['transactions']} transactions) = {r['ingest'] / r['bare']:.3f}x bare")
 
 
 if __name__ == "__main__":
