@@ -425,6 +425,8 @@ class History:
 
     def grow_to(self, level: int) -> None:
         """Bring the work order to ``level`` outputs: the first two through the recorder, then copies."""
+        from central.db import database
+
         while self.outputs < min(level, 2):
             if self.outputs == 1:
                 self.template = capture_rows(lambda: record_events([self.output()], HISTORY_STATION))
@@ -434,8 +436,6 @@ class History:
             copies = level - self.outputs
             copy_rows(self.template, copies, first=self.outputs + 1)
             self.outputs = level
-            from central.db import database
-
             database.execute_sql("ANALYZE")
 
     def on_order(self) -> int:
