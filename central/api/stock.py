@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from central import catalog, inventory, stockview
+from central import catalog, consumption, inventory, stockview
 from central.api import inputs
 from central.api.blueprint import api, json_body, page_args
 from central.api.openapi import documented
@@ -199,7 +199,7 @@ def stock_ledger():
 def stock_receive():
     """Goods receipt: a new batch (or more of one) into stock at its cost."""
     body = json_body()
-    batch = inventory.receive(
+    batch = consumption.receive(
         item=inputs.code(body, "item"), qty=inputs.decimal(body, "qty", positive=True), actor=actor(),
         batch=inputs.code(body, "batch", required=False), location=inputs.code(body, "location", required=False),
         unit_cost=inputs.decimal(body, "unit_cost", required=False, non_negative=True),

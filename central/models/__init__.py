@@ -7,13 +7,13 @@ from central.models.users import ApiToken, User
 from central.models.stock import Batch, CostLayer, Item, Location, StockBalance
 from central.models.production import (Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkOrder,
                                        WorkOrderOutput, WorkOrderStage)
-from central.models.ledger import BatchLink, StockMove
+from central.models.ledger import ParkedIssue, StockMove, WorkOrderInput
 from central.models.people import Certification, Machine, MachineSkill, StageAssignment, WorkCentreSkill
 from central.models.reasons import ReasonEvent, StopMark
 
 ALL_MODELS = [User, ApiToken, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
 ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInput, RecipeOutput, RecipeStage,
-               WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, BatchLink]
+               WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, WorkOrderInput, ParkedIssue]
 ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark, StageAssignment]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "utcnow"]
