@@ -1,12 +1,14 @@
-"""Ingest throughput next to bare paho QoS 1 publish→subscribe through the same mosquitto.
+"""Ingest throughput next to bare paho QoS 1 publish→subscribe carrying the same messages, in the same run.
 
-    .venv/bin/python bench/bench_ingest.py [--events 20000] [--messages 20000] [--postgres URL]
+    .venv/bin/python bench/bench_ingest.py [--events 20000] [--rounds 4] [--postgres URL]
 
-Bare paho: one small message per event, the rate a subscriber receives them. Ingest: the same
-kind of events in station-sized messages (500 events), applied to the database and acked. The
-target is ingest events/s ≥ bare messages/s, reached by batching. With ``--postgres`` the
-ingest runs once more against that database (every table in it is emptied first: give it a
-database of its own).
+For each kind of event the stations' messages (500 events each, as a station sends a backlog)
+are built once. Bare paho publishes exactly those messages to a plain subscriber (nothing is
+decoded or applied): the rate the broker and the client library carry those bytes. The ingest
+gets the same messages on the stations' topics, applies them and acks every event. The two take
+turns, a round each, so both see the same machine at the same moment; each rate is events over
+the time of its own rounds. With ``--postgres`` the ingest runs once more against that database
+(every table in it is emptied first: give it a database of its own).
 """
 from __future__ import annotations
 
@@ -25,44 +27,44 @@ from bench._setup import mqtt_client as _client  # noqa: E402
 from edge.contract import decode_ack, encode_events, make_event, topic  # noqa: E402
 
 
-def bare_paho(broker: Broker, count: int) -> tuple[float, int]:
-    """Messages per second received, QoS 1 publish → QoS 1 subscribe, one small payload each.
+class Bare:
+    """Bare paho carrying the ingest's own messages: QoS 1 publish → QoS 1 subscribe, nothing applied."""
 
-    mosquitto drops what queues past 1,000 for a slow subscriber, so the publisher keeps fewer
-    than 1,000 in flight; the number dropped (should be 0) is returned too.
-    """
-    payload = encode_events([make_event("machine.up", site="plant1", station="S01", seq=1, operator=None, data={})])
-    got = threading.Event()
-    received = [0]
-    ready = threading.Event()
-    sub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-sub")
+    def __init__(self, broker: Broker):
+        self.received = 0
+        self.arrived = threading.Condition()
+        ready = threading.Event()
+        self.sub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-bare-sub")
+        self.sub.max_inflight_messages_set(100)
+        self.sub.on_message = self._on_message
+        self.sub.on_subscribe = lambda *a: ready.set()
+        self.sub.on_connect = lambda c, *a: c.subscribe("bench/bare/#", qos=1)
+        self.sub.connect("127.0.0.1", broker.port)
+        self.sub.loop_start()
+        ready.wait(10)
+        self.pub = _client(broker, "bench-bare-pub")
 
-    last = [0.0]
+    def _on_message(self, client, userdata, message):
+        with self.arrived:
+            self.received += 1
+            self.arrived.notify_all()
 
-    def on_message(c, u, m):
-        received[0] += 1
-        last[0] = time.perf_counter()
-        if received[0] == count:
-            got.set()
-    sub.on_message = on_message
-    sub.on_subscribe = lambda *a: ready.set()
-    sub.on_connect = lambda c, *a: c.subscribe("bench/bare", qos=1)
-    sub.connect("127.0.0.1", broker.port)
-    sub.loop_start()
-    ready.wait(10)
-    pub = _client(broker, "bench-pub")
-    start = time.perf_counter()
-    for n in range(count):
-        while n - received[0] > 900:  # stay under mosquitto's 1,000-message queue: no drops
-            time.sleep(0.0005)
-        pub.publish("bench/bare", payload, qos=1)
-    while not got.wait(1.0) and time.perf_counter() - last[0] < 2.0:
-        pass
-    elapsed = last[0] - start
-    for c in (pub, sub):
-        c.disconnect()
-        c.loop_stop()
-    return received[0] / elapsed, count - received[0]
+    def carry(self, messages: list[tuple[str, bytes]]) -> float:
+        """Seconds from the first publish until the subscriber holds every message."""
+        target = self.received + len(messages)
+        start = time.perf_counter()
+        for station, payload in messages:
+            self.pub.publish(f"bench/bare/{station}", payload, qos=1)
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: self.received >= target, 60):
+                raise RuntimeError(f"bare paho: {target - self.received} messages never arrived")
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        """Disconnect both clients."""
+        for c in (self.pub, self.sub):
+            c.disconnect()
+            c.loop_stop()
 
 
 KINDS = {  # event type: (operator, data)
@@ -73,75 +75,111 @@ KINDS = {  # event type: (operator, data)
 STATIONS = ["S01", "S02", "S03", "S04"]
 
 
-def ingest(broker: Broker, db_url: str, events: int, kind: str, per_message: int = 500) -> tuple[float, int]:
-    """Events applied per second by one ingest worker, acks included; and transactions used."""
-    from central.config import load_settings
-    from central.ingest import Ingest
-
-    settings = load_settings(overrides={"database.url": db_url, "mqtt.url": broker.url, "mqtt.username": ""})
-    worker = Ingest(settings, client_id=f"bench-ingest-{kind}").start()
-    worker.connected.wait(10)
-    time.sleep(0.5)
-    stations = STATIONS
+def event_messages(kind: str, events: int, per_message: int) -> list[tuple[str, bytes]]:
+    """The stations' messages: ``events`` events of ``kind``, ``per_message`` to a message, stations taking turns."""
     messages = []
+    operator, data = KINDS[kind]
     for i in range(events // per_message):
-        st = stations[i % 4]
-        base = (i // 4) * per_message
-        operator, data = KINDS[kind]
+        st = STATIONS[i % len(STATIONS)]
+        base = (i // len(STATIONS)) * per_message
         batch = [make_event(kind, site="plant1", station=st, seq=base + k + 1, operator=operator, data=data)
                  for k in range(per_message)]
         messages.append((st, encode_events(batch)))
-    acked = [0]
-    done = threading.Event()
-    ready = threading.Event()
-    peer = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-station")
+    return messages
 
-    def on_ack(c, u, m):
-        accepted, rejected = decode_ack(m.payload)
-        acked[0] += len(accepted) + len(rejected)
-        if acked[0] >= len(messages) * per_message:
-            done.set()
-    peer.on_message = on_ack
-    peer.on_connect = lambda c, *a: c.subscribe([(topic("plant1", s, "ack"), 1) for s in stations])
-    peer.on_subscribe = lambda *a: ready.set()
-    peer.max_inflight_messages_set(100)
-    peer.connect("127.0.0.1", broker.port)
-    peer.loop_start()
-    ready.wait(10)
-    start = time.perf_counter()
-    for st, payload in messages:
-        peer.publish(topic("plant1", st, "events"), payload, qos=1)
-    done.wait(600)
-    elapsed = time.perf_counter() - start
-    peer.disconnect()
-    peer.loop_stop()
-    worker.stop()
-    return worker.stats.events_applied / elapsed, worker.stats.transactions
+
+class Applied:
+    """One ingest worker and the stations' side: publish events messages, wait for every ack."""
+
+    def __init__(self, broker: Broker, db_url: str, kind: str):
+        from central.config import load_settings
+        from central.ingest import Ingest
+
+        settings = load_settings(overrides={"database.url": db_url, "mqtt.url": broker.url, "mqtt.username": ""})
+        self.worker = Ingest(settings, client_id=f"bench-ingest-{kind}").start()
+        self.worker.connected.wait(10)
+        time.sleep(0.5)
+        self.acked = 0
+        self.answered = threading.Condition()
+        ready = threading.Event()
+        self.peer = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-station")
+        self.peer.on_message = self._on_ack
+        self.peer.on_connect = lambda c, *a: c.subscribe([(topic("plant1", s, "ack"), 1) for s in STATIONS])
+        self.peer.on_subscribe = lambda *a: ready.set()
+        self.peer.max_inflight_messages_set(100)
+        self.peer.connect("127.0.0.1", broker.port)
+        self.peer.loop_start()
+        ready.wait(10)
+
+    def _on_ack(self, client, userdata, message):
+        accepted, rejected = decode_ack(message.payload)
+        with self.answered:
+            self.acked += len(accepted) + len(rejected)
+            self.answered.notify_all()
+
+    def carry(self, messages: list[tuple[str, bytes]], events: int) -> float:
+        """Seconds from the first publish until ``events`` more events were applied and acked."""
+        target = self.acked + events
+        start = time.perf_counter()
+        for st, payload in messages:
+            self.peer.publish(topic("plant1", st, "events"), payload, qos=1)
+        with self.answered:
+            if not self.answered.wait_for(lambda: self.acked >= target, 600):
+                raise RuntimeError(f"ingest: {target - self.acked} events never acked")
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        """Disconnect the stations' client and stop the worker."""
+        self.peer.disconnect()
+        self.peer.loop_stop()
+        self.worker.stop()
+
+
+def compare(broker: Broker, db_url: str, kind: str, events: int, rounds: int, per_message: int = 500) -> dict:
+    """Bare paho and the ingest carrying the same messages, round by round in turn; events/s of each."""
+    messages = event_messages(kind, events, per_message)
+    sent = len(messages) * per_message
+    bare, applied = Bare(broker), Applied(broker, db_url, kind)
+    seconds = {"bare": 0.0, "ingest": 0.0}
+    try:
+        for r in range(rounds):
+            chunk = messages[r * len(messages) // rounds:(r + 1) * len(messages) // rounds]
+            seconds["bare"] += bare.carry(chunk)
+            seconds["ingest"] += applied.carry(chunk, len(chunk) * per_message)
+    finally:
+        bare.close()
+        applied.close()
+    stats = applied.worker.stats
+    return {"bare": sent / seconds["bare"], "ingest": stats.events_applied / seconds["ingest"], "events": sent,
+            "applied": stats.events_applied, "transactions": stats.transactions, "bytes": sum(len(p) for _, p in messages),
+            "messages": len(messages)}
 
 
 def main() -> None:
-    """Run both and print them side by side."""
+    """Run every kind on each database and print the ingest next to bare paho."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=4, help="bare and ingest take turns this many times")
     parser.add_argument("--postgres", default="", help="also run the ingest on this PostgreSQL database URL")
     args = parser.parse_args()
     folder = workdir()
     broker = Broker(folder)
     try:
         db_url = central_database(folder, STATIONS, certified=True)
-        bare, dropped = bare_paho(broker, args.messages)
-        rates = {(kind, "SQLite"): ingest(broker, db_url, args.events, kind) for kind in KINDS}
+        runs = {(kind, "SQLite"): compare(broker, db_url, kind, args.events, args.rounds) for kind in KINDS}
         if args.postgres:
             for kind in KINDS:
                 pg_url = central_database(folder, STATIONS, url=args.postgres, certified=True)
-                rates[(kind, "PostgreSQL")] = ingest(broker, pg_url, args.events, kind)
+                runs[(kind, "PostgreSQL")] = compare(broker, pg_url, kind, args.events, args.rounds)
     finally:
         broker.stop()
-    print(f"bare paho QoS 1 publish->subscribe : {bare:10,.0f} messages/s ({args.messages:,} sent, {dropped:,} dropped by the broker)")
-    for (kind, engine), (rate, transactions) in rates.items():
-        print(f"ingest {kind:<18} applied+acked : {rate:10,.0f} events/s   ({args.events:,} events, "
-              f"{transactions} transactions, {engine}) = {rate / bare:.2f}x bare (target >= 1.0x)")
+    for (kind, engine), r in runs.items():
+        print(f"{kind:<18} {engine:<10}: {r['messages']} messages of 500 events ({r['bytes'] / r['messages'] / 1000:,.0f} kB), "
+              f"{args.rounds} rounds each")
+        print(f"  bare paho QoS 1 publish->subscribe, same messages : {r['bare']:10,.0f} events/s carried "
+              f"({r['bare'] * r['bytes'] / r['events'] / 1e6:,.0f} MB/s)")
+        print(f"  ingest applied+acked                              : {r['ingest']:10,.0f} events/s   "
+              f"({r['applied']:,} of {r['events']:,} applied, {r['transactions']} transactions) = {r['ingest'] / r['bare']:.3f}x bare")
 
 
 if __name__ == "__main__":
