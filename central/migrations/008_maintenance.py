@@ -291,6 +291,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         ended_at = pw.DateTimeField(null=True)
         minutes = pw.BigIntegerField(null=True)
         hourly_rate = pw.BigIntegerField(default=0)
+        cost = pw.BigIntegerField(null=True)
         note = pw.TextField(default='')
         entered_by = pw.CharField(default='', max_length=64)
 

@@ -51,6 +51,7 @@ class TimeEntry(BaseModel):
     ended_at = pw.DateTimeField(null=True)
     minutes = FixedDecimalField(null=True)
     hourly_rate = FixedDecimalField(default=0)  # the technician's rate when the time was booked
+    cost = FixedDecimalField(null=True)  # minutes × rate, set when the entry is closed
     note = pw.TextField(default="")
     entered_by = pw.CharField(max_length=64, default="")
 

@@ -1,0 +1,47 @@
+"""Input checks shared by the maintenance modules: choices, bounded text, the acting user."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from central.errors import ValidationError
+from central.operators import check_text
+
+MAX_DESCRIPTION = 5000
+
+
+def check_choice(field: str, value, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed``; ValidationError naming the field and the choices otherwise."""
+    if value not in allowed:
+        raise ValidationError(field, f"must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def check_description(field: str, value, *, required: bool = True, max_length: int = MAX_DESCRIPTION) -> str:
+    """Free text such as a problem description: stripped, bounded, and not empty when required."""
+    if isinstance(value, str) and len(value) > max_length:
+        raise ValidationError(field, f"must be at most {max_length} characters, got {len(value)}")
+    text = check_text(field, value, max_length)
+    if required and not text:
+        raise ValidationError(field, "is required: say what is wrong or what to do")
+    return text
+
+
+def check_datetime(field: str, value, *, required: bool = False) -> datetime | None:
+    """A UTC date and time (``YYYY-MM-DDTHH:MM[:SS]``, a trailing Z allowed), stored naive."""
+    if value in (None, ""):
+        if required:
+            raise ValidationError(field, "is required (YYYY-MM-DDTHH:MM)")
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a date and time YYYY-MM-DDTHH:MM, got {type(value).__name__}")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(field, f"must be a date and time YYYY-MM-DDTHH:MM, got {value!r}") from None
+    if parsed.tzinfo is not None:
+        from datetime import timezone
+
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
