@@ -36,7 +36,7 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     """Build the central web app. ``config`` is a Settings or a dict of key overrides."""
     from central import auth
     from central.api import api
-    from central.web import web
+    from central.web import public, web
 
     settings = config if isinstance(config, Settings) else load_settings(overrides=config)
     app = Flask(__name__)
@@ -69,6 +69,7 @@ def create_app(config: dict | Settings | None = None) -> Flask:
 
     app.register_blueprint(web)
     app.register_blueprint(api)
+    public.init_app(app)
     _register_error_handlers(app)
     return app
 

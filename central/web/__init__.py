@@ -5,5 +5,6 @@ from central.web import people, reasons  # noqa: E402,F401
 from central.web import machines  # noqa: E402,F401
 
 from central.web import batches  # noqa: E402,F401
+from central.web import maintenance, maintenance_requests, maintenance_setup  # noqa: E402,F401
 
 __all__ = ["web"]
