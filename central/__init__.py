@@ -6,7 +6,10 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from flask_openapi3 import OpenAPI
+from pydantic import ValidationError as PydanticError
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -32,14 +35,29 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with a body nested too deep read as malformed instead of crashing the request."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deep") from None
+
+
 def create_app(config: dict | Settings | None = None) -> Flask:
     """Build the central web app. ``config`` is a Settings or a dict of key overrides."""
     from central import auth
-    from central.api import api
+    from central.api import api, viewer
     from central.web import public, web
 
+    from central.api.blueprint import validation_error
+    from central.api.openapi import INFO, SECURITY_SCHEMES
+
     settings = config if isinstance(config, Settings) else load_settings(overrides=config)
-    app = Flask(__name__)
+    app = OpenAPI(__name__, info=INFO, security_schemes=SECURITY_SCHEMES, doc_ui=False,
+                  validation_error_status=400, validation_error_callback=validation_error)
+    app.json = SafeJSONProvider(app)
     app.config["SHOPFLOOR"] = settings
     app.config["SECRET_KEY"] = secret_key(settings)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -68,7 +86,8 @@ def create_app(config: dict | Settings | None = None) -> Flask:
             database.close()
 
     app.register_blueprint(web)
-    app.register_blueprint(api)
+    app.register_api(api)
+    app.register_blueprint(viewer)
     public.init_app(app)
     _register_error_handlers(app)
     return app
@@ -94,6 +113,11 @@ def _register_error_handlers(app: Flask) -> None:
     def _domain(exc: ShopfloorError):
         return _error_response(exc.status, exc.to_json(), "Cannot do that")
 
+    @app.errorhandler(PydanticError)
+    def _declared(exc: PydanticError):  # a declared schema checked inside a view
+        from central.api.blueprint import validation_error
+        return validation_error(exc)
+
     @app.errorhandler(Unauthorized)
     def _unauthorized(exc):
         return _error_response(401, {"error": "login required: send a session cookie or 'Authorization: Bearer <token>'"}, "Login required")
@@ -104,7 +128,12 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return _error_response(exc.code or 500, {"error": exc.description}, exc.name)
+        response, status = _error_response(exc.code or 500, {"error": exc.description}, exc.name)
+        if getattr(exc, "valid_methods", None):  # 405 says which methods the path has
+            response = make_response(response, status)
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+            return response
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -31,6 +31,10 @@ class ParetoFilter:
     category: str | None = None
     measure: str = "count"
 
+    def __post_init__(self):
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError("until", f"{self.until.isoformat()} is before since {self.since.isoformat()}")
+
     def query_args(self) -> dict:
         """The filter as URL query arguments (for links to the CSV and the JSON)."""
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
@@ -48,8 +52,6 @@ def _day(field: str, value: str | None) -> date | None:
 def pareto_filter(args: Mapping[str, str]) -> ParetoFilter:
     """Read and check filter arguments (``since``, ``until``, ``work_centre``, ``item``, ``operator``, ``category``, ``measure``)."""
     since, until = _day("since", args.get("since")), _day("until", args.get("until"))
-    if since and until and until < since:
-        raise ValidationError("until", f"{until.isoformat()} is before since {since.isoformat()}")
     codes = {name: check_code(name, args[name]) if args.get(name) else None for name in ("work_centre", "item", "operator")}
     category = args.get("category") or None
     if category is not None and category not in REASON_CATEGORIES:
@@ -69,7 +71,7 @@ def reason_pareto(flt: ParetoFilter) -> dict:
              .join(ReasonCode).group_by(ReasonCode.code, ReasonCode.description, ReasonEvent.category))
     if flt.since:
         query = query.where(ReasonEvent.at >= datetime.combine(flt.since, time()))
-    if flt.until:
+    if flt.until and flt.until < date.max:  # the last day of the calendar has no day after it
         query = query.where(ReasonEvent.at < datetime.combine(flt.until + timedelta(days=1), time()))
     if flt.work_centre:
         query = query.switch(ReasonEvent).join(WorkCentre).where(WorkCentre.code == flt.work_centre)

@@ -4,5 +4,6 @@ from central.api import people  # noqa: F401
 from central.api import reasons  # noqa: F401
 from central.api import stock, production, genealogy, openapi  # noqa: F401,E402
 from central.api.blueprint import api
+from central.api.openapi import viewer
 
-__all__ = ["api"]
+__all__ = ["api", "viewer"]

@@ -2,27 +2,133 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import Literal
 
-from flask import g, jsonify, request
+from flask import g, jsonify
+from pydantic import BaseModel, ConfigDict, Field
 
-from central.api.blueprint import api, json_body, page_args
+from central.api.blueprint import api
+from central.api.schemas import Code, DateTime, Id, Out, PageQuery, Query, Strict, Text, TimeOut, answers, link, with_links
 from central.auth import require_role
-from central.errors import NotFound, ValidationError
+from central.errors import NotFound
 from central.flags import resolve_flag
 from central.models import EventRecord, Flag, Station
+from central.models.eventlog import FLAG_SEVERITIES
+from central.models.stations import STATION_KINDS
 from central.stations import register_station, station_json, update_station
 
 
-def _time_arg(name: str) -> datetime | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(name, f"must be an ISO 8601 time, got {raw!r}") from None
-    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
+class EventPath(Query):
+    event_id: Text(64, min_length=1)
+
+
+class FlagPath(Query):
+    flag_id: Id
+
+
+class StationPath(Query):
+    code: Code
+
+
+class EventQuery(PageQuery):
+    station: Code | None = None
+    type: Code | None = Field(None, description="event type, e.g. material.issued")
+    operator: Code | None = None
+    since: DateTime | None = Field(None, description="events at or after this time")
+    until: DateTime | None = Field(None, description="events before this time")
+    flagged: bool = Field(False, description="only events that raised a flag")
+
+
+class EventOut(BaseModel):
+    """An event as the station sent it (its ``data`` per type: docs/events.md), with what central noted."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
+    id: str
+    type: str
+    received_at: TimeOut
+    flagged: bool
+
+
+class EventPage(Out):
+    items: list[EventOut]
+    total: int = Field(ge=0)
+    limit: int
+    offset: int
+
+
+class FlagOut(Out):
+    model_config = with_links(ResolveFlag=link("resolve", parameters={"flag_id": "$response.body#/id"},
+                                               body={"resolution": "checked"}))
+
+    id: int
+    kind: str
+    severity: Literal[FLAG_SEVERITIES]
+    message: str
+    subject: str | None
+    event: str | None
+    created_at: TimeOut
+    resolved_at: TimeOut | None
+    resolved_by: str | None
+    resolution: str | None
+
+
+class EventDetail(EventOut):
+    flags: list[FlagOut]
+
+
+class FlagQuery(PageQuery):
+    open: bool = Field(False, description="only unresolved flags")
+    kind: Text(64) | None = None
+    subject: Text(128) | None = None
+    severity: Literal[FLAG_SEVERITIES] | None = None
+
+
+class FlagPage(Out):
+    items: list[FlagOut]
+    total: int = Field(ge=0)
+    limit: int
+    offset: int
+
+
+class FlagResolution(Strict):
+    resolution: Text(500, min_length=1, description="what was done")
+
+
+class StationCreate(Strict):
+    code: Code = Field(description="also its MQTT user name and part of its topics")
+    site: Code
+    name: Text(128) = ""
+    kind: Literal[STATION_KINDS] = "production"
+    work_centre: Code | None = None
+
+
+class StationUpdate(Strict):
+    name: Text(128) | None = None
+    kind: Literal[STATION_KINDS] | None = None
+    work_centre: Code | None = None
+    active: bool | None = None
+
+
+class StationOut(Out):
+    code: Code
+    site: Code
+    name: str
+    kind: Literal[STATION_KINDS]
+    work_centre: Code | None
+    active: bool
+    last_seq: int | None
+    last_seen_at: TimeOut | None
+
+
+class Stations(Out):
+    items: list[StationOut]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _event_json(row: EventRecord) -> dict:
@@ -32,31 +138,30 @@ def _event_json(row: EventRecord) -> dict:
     return body
 
 
-@api.get("/events")
-def list_events():
+@api.get("/events", responses=answers((200, EventPage)))
+def list_events(query: EventQuery):
     """Events as stations sent them, newest first; filter by station, type, operator, since, until."""
-    limit, offset = page_args()
-    query = EventRecord.select()
+    rows = EventRecord.select()
     for name in ("station", "type", "operator"):
-        if request.args.get(name):
-            query = query.where(getattr(EventRecord, name) == request.args[name])
-    if (since := _time_arg("since")) is not None:
-        query = query.where(EventRecord.at >= since)
-    if (until := _time_arg("until")) is not None:
-        query = query.where(EventRecord.at < until)
-    if request.args.get("flagged") in ("true", "1"):
-        query = query.where(EventRecord.flagged == True)  # noqa: E712
-    total = query.count()
-    rows = query.order_by(EventRecord.at.desc(), EventRecord.seq.desc()).limit(limit).offset(offset)
-    return jsonify({"total": total, "limit": limit, "offset": offset, "items": [_event_json(r) for r in rows]})
+        if getattr(query, name):
+            rows = rows.where(getattr(EventRecord, name) == getattr(query, name))
+    if query.since is not None:
+        rows = rows.where(EventRecord.at >= _utc(query.since))
+    if query.until is not None:
+        rows = rows.where(EventRecord.at < _utc(query.until))
+    if query.flagged:
+        rows = rows.where(EventRecord.flagged == True)  # noqa: E712
+    total = rows.count()
+    page = rows.order_by(EventRecord.at.desc(), EventRecord.seq.desc()).limit(query.limit).offset(query.offset)
+    return jsonify({"total": total, "limit": query.limit, "offset": query.offset, "items": [_event_json(r) for r in page]})
 
 
-@api.get("/events/<event_id>")
-def get_event(event_id: str):
+@api.get("/events/<event_id>", responses=answers((200, EventDetail), 404))
+def get_event(path: EventPath):
     """One event by id, with the flags it raised."""
-    row = EventRecord.get_or_none(EventRecord.id == event_id) if len(event_id) <= 64 else None
+    row = EventRecord.get_or_none(EventRecord.id == path.event_id)
     if row is None:
-        raise NotFound("id", f"no event {event_id!r}")
+        raise NotFound("id", f"no event {path.event_id!r}")
     body = _event_json(row)
     body["flags"] = [_flag_json(f) for f in row.flags]
     return jsonify(body)
@@ -72,56 +177,43 @@ def _flag_json(flag: Flag) -> dict:
     }
 
 
-@api.get("/flags")
-def list_flags():
-    """Flags for supervisors, newest first; ``open=true`` for unresolved only; filter by kind, subject."""
-    limit, offset = page_args()
-    query = Flag.select()
-    if request.args.get("open") in ("true", "1"):
-        query = query.where(Flag.resolved_at.is_null())
+@api.get("/flags", responses=answers((200, FlagPage)))
+def list_flags(query: FlagQuery):
+    """Flags for supervisors, newest first; ``open=true`` for unresolved only; filter by kind, subject, severity."""
+    rows = Flag.select()
+    if query.open:
+        rows = rows.where(Flag.resolved_at.is_null())
     for name in ("kind", "subject", "severity"):
-        if request.args.get(name):
-            query = query.where(getattr(Flag, name) == request.args[name])
-    total = query.count()
-    rows = query.order_by(Flag.created_at.desc(), Flag.id.desc()).limit(limit).offset(offset)
-    return jsonify({"total": total, "limit": limit, "offset": offset, "items": [_flag_json(f) for f in rows]})
+        if getattr(query, name):
+            rows = rows.where(getattr(Flag, name) == getattr(query, name))
+    total = rows.count()
+    page = rows.order_by(Flag.created_at.desc(), Flag.id.desc()).limit(query.limit).offset(query.offset)
+    return jsonify({"total": total, "limit": query.limit, "offset": query.offset, "items": [_flag_json(f) for f in page]})
 
 
-@api.post("/flags/<int:flag_id>/resolve")
+@api.post("/flags/<int:flag_id>/resolve", responses=answers((200, FlagOut), 404))
 @require_role("supervisor")
-def resolve(flag_id: int):
+def resolve(path: FlagPath, body: FlagResolution):
     """Close a flag with what was done (supervisor)."""
-    body = json_body()
-    resolution = body.get("resolution")
-    if not isinstance(resolution, str):
-        raise ValidationError("resolution", "is required: say what was done")
-    return jsonify(_flag_json(resolve_flag(flag_id, by=g.user.username, resolution=resolution)))
+    return jsonify(_flag_json(resolve_flag(path.flag_id, by=g.user.username, resolution=body.resolution)))
 
 
-@api.get("/stations")
+@api.get("/stations", responses=answers((200, Stations)))
 def list_stations():
     """Every registered station."""
     return jsonify({"items": [station_json(s) for s in Station.select().order_by(Station.code)]})
 
 
-@api.post("/stations")
+@api.post("/stations", responses=answers((201, StationOut), 404))
 @require_role("admin")
-def create_station():
+def create_station(body: StationCreate):
     """Register a station (admin): code, site, name, kind (production or goods_in), work_centre."""
-    body = json_body()
-    for name in ("code", "site"):
-        if name not in body:
-            raise ValidationError(name, "is required")
-    extra = set(body) - {"code", "site", "name", "kind", "work_centre"}
-    if extra:
-        raise ValidationError(sorted(extra)[0], "is not a station field")
-    station = register_station(body["code"], body["site"], name=str(body.get("name", "")),
-                               kind=body.get("kind", "production"), work_centre=body.get("work_centre"))
+    station = register_station(body.code, body.site, name=body.name, kind=body.kind, work_centre=body.work_centre)
     return jsonify(station_json(station)), 201
 
 
-@api.patch("/stations/<code>")
+@api.patch("/stations/<code>", responses=answers((200, StationOut), 404))
 @require_role("admin")
-def patch_station(code: str):
+def patch_station(path: StationPath, body: StationUpdate):
     """Change a station's name, kind, work centre or active flag (admin)."""
-    return jsonify(station_json(update_station(code, **json_body())))
+    return jsonify(station_json(update_station(path.code, **body.model_dump(exclude_unset=True))))

@@ -1,97 +1,74 @@
-"""The OpenAPI 3.1 document of /api/v1, generated from the registered routes.
+"""The OpenAPI 3.1 document of /api/v1 and its viewer, both built from the declared routes.
 
-Every route under the API prefix appears with its method, path parameters and the first line
-of its docstring as summary. A view may declare more with ``@documented``: query parameters
-and the fields of its JSON body, each as ``name: (type, required, description)``.
+flask-openapi3 collects every route of the API blueprint with its pydantic models; this module
+serves the result with paths relative to the ``/api/v1`` server, and the Swagger UI viewer
+shipped by the flask-openapi3-swagger package (served from here, no CDN).
 """
 from __future__ import annotations
 
-import re
-from typing import Callable
+import copy
+from pathlib import Path
 
-from flask import Flask, current_app, jsonify
+import flask_openapi3_swagger
+from flask import Blueprint, current_app, jsonify, render_template_string, url_for
+from flask_openapi3 import Info
 
 from central.api.blueprint import api
 
-TYPES = {
-    "string": {"type": "string"},
-    "code": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._:\\-]{0,63}$"},
-    "decimal": {"type": ["string", "number"], "description": "a decimal number; send a string to keep it exact"},
-    "integer": {"type": "integer"},
-    "boolean": {"type": "boolean"},
-    "date": {"type": "string", "format": "date"},
-    "array": {"type": "array", "items": {"type": "object"}},
-    "object": {"type": "object"},
+INFO = Info(title="Shopfloor central API", version="1",
+            description="Stock, production, genealogy, people and events of Shopfloor central. "
+                        "Errors are JSON `{error, field, message}`; see docs/api.md.")
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "an API token: shopfloor user token USER NAME"},
+    "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                "description": "the web login's session cookie (writes also need the X-CSRFToken header)"},
 }
-ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]},
-                                          "message": {"type": "string"}}}
-_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+PUBLIC = {"health"}  # operations without a login
+
+viewer = Blueprint("apidocs", __name__, url_prefix="/api/v1/docs",
+                   static_folder=str(Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"))
 
 
-def documented(*, body: dict | None = None, query: dict | None = None) -> Callable:
-    """Declare a view's JSON body fields and query parameters for the OpenAPI document."""
-    def mark(view):
-        view.openapi = {"body": body or {}, "query": query or {}}
-        return view
-    return mark
-
-
-def _schema(kind: str, doc: str) -> dict:
-    return {**TYPES.get(kind, {"type": "string"}), **({"description": doc} if doc else {})}
-
-
-def _operation(rule, method: str, view) -> dict:
-    doc = (view.__doc__ or "").strip()
-    summary, _, rest = doc.partition("\n")
-    declared = getattr(view, "openapi", {"body": {}, "query": {}})
-    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-              for name in _PARAM.findall(rule.rule)]
-    params += [{"name": name, "in": "query", "required": required, "schema": _schema(kind, text)}
-               for name, (kind, required, text) in declared["query"].items()]
-    op = {"operationId": f"{rule.endpoint}.{method.lower()}", "summary": summary or rule.endpoint,
-          "tags": [rule.rule.split("/")[3] if len(rule.rule.split("/")) > 3 else "api"],
-          "responses": {"200": {"description": "OK"},
-                        "4XX": {"description": "error naming the field", "content": {"application/json": {"schema": ERROR}}}}}
-    if rest.strip():
-        op["description"] = " ".join(rest.split())
-    if params:
-        op["parameters"] = params
-    if method in ("POST", "PUT", "PATCH"):
-        fields = declared["body"]
-        schema = {"type": "object", "properties": {n: _schema(k, t) for n, (k, _, t) in fields.items()}}
-        required = [n for n, (_, req, _) in fields.items() if req]
-        if required:
-            schema["required"] = required
-        op["requestBody"] = {"required": bool(fields), "content": {"application/json": {"schema": schema}}}
-    if rule.endpoint == "api.health":
-        op["security"] = []
-    return op
-
-
-def document(app: Flask) -> dict:
-    """The OpenAPI document for every route of the app under the API prefix."""
+def document(app) -> dict:
+    """The OpenAPI document of the app's API, paths relative to its server ``/api/v1``."""
+    spec = copy.deepcopy(app.api_doc)
     prefix = api.url_prefix
-    paths: dict[str, dict] = {}
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.rule.startswith(prefix + "/"):
-            continue
-        path = _PARAM.sub(r"{\1}", rule.rule[len(prefix):])
-        view = app.view_functions[rule.endpoint]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(rule, method, view)
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Shopfloor central API", "version": "1"},
-        "servers": [{"url": prefix}],
-        "security": [{"bearer": []}, {"session": []}],
-        "components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "an API token: shopfloor user token NAME"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
-        "paths": paths,
-    }
+    spec["servers"] = [{"url": prefix}]
+    spec["security"] = [{"bearer": []}, {"session": []}]
+    spec["paths"] = {path[len(prefix):] or "/": item for path, item in spec["paths"].items() if path.startswith(prefix)}
+    for path, item in spec["paths"].items():
+        for operation in item.values():
+            if operation.get("tags") in (None, ["default"]):  # grouped by the path's first segment
+                operation["tags"] = [path.strip("/").split("/")[0] or "api"]
+            if operation.get("operationId") in PUBLIC:
+                operation["security"] = []
+    return spec
 
 
-@api.get("/openapi.json")
+@api.get("/openapi.json", responses={200: {"description": "the OpenAPI 3.1 document",
+                                           "content": {"application/json": {"schema": {"type": "object"}}}}})
 def openapi_json():
-    """This API described as OpenAPI 3.1, generated from the code."""
+    """This API described as OpenAPI 3.1, generated from its declarations."""
     return jsonify(document(current_app))
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Shopfloor API</title>
+<link rel="stylesheet" href="{{ url_for('apidocs.static', filename='css/swagger-ui.css') }}"></head>
+<body><main id="swagger-ui"></main>
+<script src="{{ url_for('apidocs.static', filename='js/swagger-ui-bundle.js') }}"></script>
+<script src="{{ url_for('apidocs.static', filename='js/swagger-ui-standalone-preset.js') }}"></script>
+<script src="{{ url_for('apidocs.init_js') }}" data-spec="{{ spec }}"></script>
+</body></html>"""
+
+
+@viewer.get("/")
+def docs_page():
+    """The API documentation viewer (Swagger UI), for a logged-in person."""
+    return render_template_string(_PAGE, spec=url_for("api.openapi_json"))
+
+
+@viewer.get("/init.js")
+def init_js():
+    """The few lines that start the viewer on this API's document."""
+    return current_app.response_class((Path(__file__).parent / "docs_init.js").read_text(), mimetype="text/javascript")

@@ -1,18 +1,217 @@
 """JSON API for recipes and work orders: create, list, status changes, issues, outputs, completion."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from typing import Literal
+
+from flask import jsonify
+from pydantic import Field
 
 from central import production, recipes
-from central.api import inputs
-from central.api.blueprint import api, json_body, page_args
-from central.api.openapi import documented
-from central.api.stock import MASTER, MOVERS, PAGE, _picks, actor
+from central.api.blueprint import api
+from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
+                                 TimeOut, answers, link, page_of, with_links)
+from central.api.stock import MASTER, MOVERS, Picks, _picks, actor
 from central.auth import require_role
-from central.errors import ValidationError
 from central.models import (Item, Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkCentre, WorkOrder,
                             WorkOrderOutput, WorkOrderStage)
-from central.models.production import WORK_ORDER_STATUSES
+from central.models.production import INPUT_MODES, OUTPUT_KINDS, WORK_ORDER_STATUSES
+
+# --- schemas ---------------------------------------------------------------------------------------
+
+
+class RecipePath(Query):
+    code: Code
+
+
+class WorkOrderPath(Query):
+    number: Code
+
+
+class StageIn(Strict):
+    seq: int = Field(ge=1, le=999, description="order of the stage in the routing")
+    work_centre: Code
+    standard_minutes: Money = Field("0", description="minutes per unit of the work order")
+    skill: Code | None = Field(None, description="skill an operator needs here")
+
+
+class RecipeInputIn(Strict):
+    item: Code
+    qty_per_unit: Qty
+    mode: Literal[INPUT_MODES] = Field("scanned", description="scanned at the station or backflushed at completion")
+    unit: Code | None = Field(None, description="checked against the item's unit")
+
+
+class RecipeOutputIn(Strict):
+    item: Code
+    kind: Literal[OUTPUT_KINDS]
+    cost_share: Money = Field("0", description="percent of the cost; all shares add up to 100; scrap 0")
+    qty_per_unit: Qty | None = None
+
+
+class RecipeCreate(Strict):
+    code: Code
+    name: Text(128) = ""
+    item: Code | None = Field(None, description="the main output (checked when given)")
+    inputs: list[RecipeInputIn] = Field([], max_length=1000)
+    outputs: list[RecipeOutputIn] = Field(min_length=1, max_length=100)
+    stages: list[StageIn] = Field([], max_length=100)
+
+
+class StageOut(Out):
+    seq: int
+    work_centre: Code
+    standard_minutes: DecimalOut
+    skill: Code | None
+
+
+class WorkOrderStageOut(StageOut):
+    started_at: TimeOut | None
+    started_by: str | None
+    completed_at: TimeOut | None
+    completed_by: str | None
+
+
+class RecipeInputOut(Out):
+    item: Code
+    unit: Code
+    qty_per_unit: DecimalOut
+    mode: Literal[INPUT_MODES]
+
+
+class RecipeOutputOut(Out):
+    item: Code
+    kind: Literal[OUTPUT_KINDS]
+    cost_share: DecimalOut
+    qty_per_unit: DecimalOut | None
+
+
+class RecipeOut(Out):
+    model_config = with_links(
+        GetRecipe=link("recipes_get", parameters={"code": "$response.body#/code"}),
+        PlanWorkOrder=link("work_orders_create", "a work order for 10 units of this recipe",
+                           body={"number": "WO-$response.body#/code", "recipe": "$response.body#/code",
+                                 "planned_qty": "10"}))
+
+    code: Code
+    name: str
+    item: Code
+    active: bool
+    inputs: list[RecipeInputOut]
+    outputs: list[RecipeOutputOut]
+    stages: list[StageOut]
+
+
+RecipePage = page_of("recipes", RecipeOut)
+
+
+class WorkOrderQuery(PageQuery):
+    status: str | None = Field(None, pattern="^(" + "|".join(WORK_ORDER_STATUSES) + ")(,(" + "|".join(WORK_ORDER_STATUSES) + "))*$",
+                               description=", ".join(WORK_ORDER_STATUSES) + "; several comma-separated")
+    recipe: Code | None = None
+
+
+class WorkOrderCreate(Strict):
+    number: Code
+    recipe: Code
+    planned_qty: Qty
+    due: Date | None = None
+    priority: int = Field(5, ge=1, le=9, description="1 (most urgent) to 9")
+    status: Literal["draft", "released"] = "draft"
+    stages: list[StageIn] | None = Field(None, max_length=100, description="routing; default: the recipe's")
+
+
+class WorkOrderCosts(Out):
+    materials: DecimalOut
+    conversion: DecimalOut
+    outputs: DecimalOut
+    scrap_loss: DecimalOut
+    variance: DecimalOut
+
+
+class WorkOrderOutputOut(Out):
+    batch: Code
+    item: Code
+    kind: Literal[OUTPUT_KINDS]
+    qty: DecimalOut
+    value: DecimalOut
+    location: Code
+    at: TimeOut
+
+
+class WorkOrderOut(Out):
+    number: Code
+    recipe: Code
+    item: Code
+    planned_qty: DecimalOut
+    due: DateOut | None
+    priority: int
+    status: Literal[WORK_ORDER_STATUSES]
+    started_at: TimeOut | None
+    completed_at: TimeOut | None
+    costs: WorkOrderCosts
+
+
+_WO_LINKS = dict(
+    GetWorkOrder=link("work_orders_get", parameters={"number": "$response.body#/number"}),
+    ReleaseWorkOrder=link("work_orders_status", parameters={"number": "$response.body#/number"},
+                          body={"status": "released"}),
+    IssueToWorkOrder=link("work_orders_issue", parameters={"number": "$response.body#/number"},
+                          body={"item": "$response.body#/item", "qty": "1"}),
+    ReportOutput=link("work_orders_output", parameters={"number": "$response.body#/number"},
+                      body={"item": "$response.body#/item", "kind": "main", "batch": "FG-$response.body#/number",
+                            "qty": "1"}),
+    CompleteWorkOrder=link("work_orders_complete", parameters={"number": "$response.body#/number"}, body={}),
+    Assignments=link("assignments_list", parameters={"number": "$response.body#/number"}))
+
+
+class WorkOrderDetail(WorkOrderOut):
+    model_config = with_links(**_WO_LINKS)
+
+    stages: list[WorkOrderStageOut]
+    outputs: list[WorkOrderOutputOut]
+
+
+WorkOrderPage = page_of("work_orders", WorkOrderOut)
+
+
+class WorkOrderStatusChange(Strict):
+    status: Literal[WORK_ORDER_STATUSES] = Field(description="draft → released → in_progress ⇄ paused → done; "
+                                                             "cancelled until done")
+
+
+class WorkOrderIssue(Strict):
+    batch: Code | None = Field(None, description="batch scanned")
+    item: Code | None = Field(None, description="item, picked FIFO/FEFO")
+    qty: Qty
+    unit: Code | None = None
+    location: Code | None = None
+    allow_negative: bool = False
+
+
+class WorkOrderOutputIn(Strict):
+    item: Code
+    kind: Literal[OUTPUT_KINDS]
+    batch: Code = Field(description="new batch code")
+    qty: Qty
+    unit: Code | None = None
+    location: Code | None = Field(None, description="default: the finished-goods location")
+    reason: Code | None = Field(None, description="required for scrap")
+
+
+class ReportedOutput(Out):
+    model_config = with_links(
+        GetOutputBatch=link("batches_get", parameters={"code": "$response.body#/batch"}),
+        TraceOutputBatch=link("batches_trace", parameters={"code": "$response.body#/batch"}))
+
+    batch: Code
+    item: Code
+    kind: Literal[OUTPUT_KINDS]
+    qty: DecimalOut
+    value: DecimalOut
+
+
+class CompleteBody(Strict):
+    allow_negative: bool = Field(False, description="let backflush take stock below zero")
 
 
 def _stage_dict(s) -> dict:
@@ -55,122 +254,82 @@ def work_order_dict(wo: WorkOrder, detail: bool = False) -> dict:
     return out
 
 
-STAGES = ("array", False, "routing stages: {seq, work_centre, standard_minutes, skill}")
-
-
-@api.get("/recipes")
-@documented(query=PAGE)
-def recipes_list():
+@api.get("/recipes", responses=answers((200, RecipePage)))
+def recipes_list(query: PageQuery):
     """Recipes by code."""
-    limit, offset = page_args()
-    query = Recipe.select().order_by(Recipe.code)
-    return jsonify({"recipes": [recipe_dict(r) for r in query.limit(limit).offset(offset)], "total": query.count(),
-                    "limit": limit, "offset": offset})
+    rows = Recipe.select().order_by(Recipe.code)
+    return jsonify({"recipes": [recipe_dict(r) for r in rows.limit(query.limit).offset(query.offset)],
+                    "total": rows.count(), "limit": query.limit, "offset": query.offset})
 
 
-@api.post("/recipes")
+@api.post("/recipes", responses=answers((201, RecipeOut), 404, 409))
 @require_role(*MASTER)
-@documented(body={"code": ("code", True, ""), "name": ("string", False, ""),
-                  "inputs": ("array", False, "{item, qty_per_unit, mode: scanned|backflush, unit}"),
-                  "outputs": ("array", True, "{item, kind: main|co|by|scrap, cost_share (percent; all add up to 100), qty_per_unit}"),
-                  "stages": STAGES})
-def recipes_create():
+def recipes_create(body: RecipeCreate):
     """Create a recipe (bill of materials) with its outputs and routing."""
-    return jsonify(recipe_dict(recipes.create_recipe(json_body()))), 201
+    return jsonify(recipe_dict(recipes.create_recipe(body.model_dump(mode="json", exclude_none=True)))), 201
 
 
-@api.get("/recipes/<code>")
-def recipes_get(code):
+@api.get("/recipes/<code>", responses=answers((200, RecipeOut), 404))
+def recipes_get(path: RecipePath):
     """One recipe."""
-    return jsonify(recipe_dict(recipes.get_recipe(code, "code")))
+    return jsonify(recipe_dict(recipes.get_recipe(path.code, "code")))
 
 
-@api.get("/work-orders")
-@documented(query={"status": ("string", False, ", ".join(WORK_ORDER_STATUSES) + "; several comma-separated"),
-                   "recipe": ("code", False, ""), **PAGE})
-def work_orders_list():
+@api.get("/work-orders", responses=answers((200, WorkOrderPage)))
+def work_orders_list(query: WorkOrderQuery):
     """Work orders by priority then due date, filtered by status or recipe."""
-    limit, offset = page_args()
-    query = WorkOrder.select(WorkOrder, Recipe).join(Recipe)
-    if request.args.get("status"):
-        wanted = request.args["status"].split(",")
-        bad = [s for s in wanted if s not in WORK_ORDER_STATUSES]
-        if bad:
-            raise ValidationError("status", f"unknown status {bad[0]!r}")
-        query = query.where(WorkOrder.status.in_(wanted))
-    if request.args.get("recipe"):
-        query = query.where(Recipe.code == request.args["recipe"])
-    rows = query.order_by(WorkOrder.priority, WorkOrder.due.is_null(), WorkOrder.due, WorkOrder.number)
-    return jsonify({"work_orders": [work_order_dict(w) for w in rows.limit(limit).offset(offset)],
-                    "total": query.count(), "limit": limit, "offset": offset})
+    rows = WorkOrder.select(WorkOrder, Recipe).join(Recipe)
+    if query.status:
+        rows = rows.where(WorkOrder.status.in_(query.status.split(",")))
+    if query.recipe:
+        rows = rows.where(Recipe.code == query.recipe)
+    ordered = rows.order_by(WorkOrder.priority, WorkOrder.due.is_null(), WorkOrder.due, WorkOrder.number)
+    return jsonify({"work_orders": [work_order_dict(w) for w in ordered.limit(query.limit).offset(query.offset)],
+                    "total": rows.count(), "limit": query.limit, "offset": query.offset})
 
 
-@api.post("/work-orders")
+@api.post("/work-orders", responses=answers((201, WorkOrderDetail), 404, 409))
 @require_role(*MASTER)
-@documented(body={"number": ("code", True, ""), "recipe": ("code", True, ""), "planned_qty": ("decimal", True, "> 0"),
-                  "due": ("date", False, ""), "priority": ("integer", False, "1 (most urgent) to 9, default 5"),
-                  "status": ("string", False, "draft (default) or released"),
-                  "stages": ("array", False, "routing; default: the recipe's")})
-def work_orders_create():
+def work_orders_create(body: WorkOrderCreate):
     """Create a work order from a recipe."""
-    wo = production.create_work_order(json_body())
+    wo = production.create_work_order(body.model_dump(mode="json", exclude_none=True))
     return jsonify(work_order_dict(wo, detail=True)), 201
 
 
-@api.get("/work-orders/<number>")
-def work_orders_get(number):
+@api.get("/work-orders/<number>", responses=answers((200, WorkOrderDetail), 404))
+def work_orders_get(path: WorkOrderPath):
     """One work order with its stages, outputs and costs."""
-    return jsonify(work_order_dict(production.get_work_order(number, "number"), detail=True))
+    return jsonify(work_order_dict(production.get_work_order(path.number, "number"), detail=True))
 
 
-@api.post("/work-orders/<number>/status")
+@api.post("/work-orders/<number>/status", responses=answers((200, WorkOrderDetail), 404, 409))
 @require_role(*MASTER)
-@documented(body={"status": ("string", True, ", ".join(WORK_ORDER_STATUSES))})
-def work_orders_status(number):
+def work_orders_status(path: WorkOrderPath, body: WorkOrderStatusChange):
     """Change the status (draft → released → in_progress ⇄ paused → done; cancelled until done)."""
-    body = json_body()
-    wo = production.set_status(number, body.get("status"), actor())
-    return jsonify(work_order_dict(wo, detail=True))
+    return jsonify(work_order_dict(production.set_status(path.number, body.status, actor()), detail=True))
 
 
-@api.post("/work-orders/<number>/issues")
+@api.post("/work-orders/<number>/issues", responses=answers((201, Picks), 404, 409))
 @require_role(*MOVERS)
-@documented(body={"batch": ("code", False, "batch scanned"), "item": ("code", False, "item, picked FIFO/FEFO"),
-                  "qty": ("decimal", True, "> 0"), "unit": ("code", False, ""), "location": ("code", False, ""),
-                  "allow_negative": ("boolean", False, "")})
-def work_orders_issue(number):
+def work_orders_issue(path: WorkOrderPath, body: WorkOrderIssue):
     """Issue material to the work order."""
-    body = json_body()
-    picks = production.issue_material(number, qty=inputs.decimal(body, "qty", positive=True), actor=actor(),
-                                      batch=inputs.code(body, "batch", required=False),
-                                      item=inputs.code(body, "item", required=False),
-                                      unit=inputs.code(body, "unit", required=False),
-                                      location=inputs.code(body, "location", required=False))
+    picks = production.issue_material(path.number, qty=body.qty, actor=actor(body.allow_negative), batch=body.batch,
+                                      item=body.item, unit=body.unit, location=body.location)
     return jsonify({"picks": _picks(picks)}), 201
 
 
-@api.post("/work-orders/<number>/outputs")
+@api.post("/work-orders/<number>/outputs", responses=answers((201, ReportedOutput), 404, 409))
 @require_role(*MOVERS)
-@documented(body={"item": ("code", True, ""), "kind": ("string", True, "main, co, by or scrap"),
-                  "batch": ("code", True, "new batch code"), "qty": ("decimal", True, "> 0"),
-                  "unit": ("code", False, ""), "location": ("code", False, "default: the finished-goods location"),
-                  "reason": ("code", False, "required for scrap")})
-def work_orders_output(number):
+def work_orders_output(path: WorkOrderPath, body: WorkOrderOutputIn):
     """Report an output batch of the work order."""
-    body = json_body()
-    out = production.report_output(number, item=inputs.code(body, "item"), kind=body.get("kind"),
-                                   batch=inputs.code(body, "batch"), qty=inputs.decimal(body, "qty", positive=True),
-                                   actor=actor(), unit=inputs.code(body, "unit", required=False),
-                                   location=inputs.code(body, "location", required=False),
-                                   reason=inputs.code(body, "reason", required=False))
+    out = production.report_output(path.number, item=body.item, kind=body.kind, batch=body.batch, qty=body.qty,
+                                   actor=actor(), unit=body.unit, location=body.location, reason=body.reason)
     return jsonify({"batch": out.batch.code, "item": out.item.code, "kind": out.kind, "qty": str(out.qty),
                     "value": str(out.value)}), 201
 
 
-@api.post("/work-orders/<number>/complete")
+@api.post("/work-orders/<number>/complete", responses=answers((200, WorkOrderDetail), 404, 409))
 @require_role(*MOVERS)
-@documented(body={"allow_negative": ("boolean", False, "let backflush take stock below zero")})
-def work_orders_complete(number):
+def work_orders_complete(path: WorkOrderPath, body: CompleteBody):
     """Complete: backflush unscanned inputs, mark done, settle costs."""
-    return jsonify(work_order_dict(production.complete(number, actor()), detail=True))
-
+    return jsonify(work_order_dict(production.complete(path.number, actor(body.allow_negative)), detail=True))

@@ -1,39 +1,91 @@
 """JSON API for items, locations, batches, stock on hand, the ledger and stock operations."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from typing import Literal
+
+from flask import g, jsonify
+from pydantic import Field
 
 from central import catalog, inventory, stockview
-from central.api import inputs
-from central.api.blueprint import api, json_body, page_args
-from central.api.openapi import documented
+from central.api.blueprint import api
+from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty, Strict,
+                                 Text, TimeOut, answers, link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
 from central.models import Batch, Item, Location, StockBalance
-from central.models.stock import BATCH_STATUSES
+from central.models.ledger import MOVE_KINDS
+from central.models.stock import BATCH_STATUSES, COSTING_METHODS, LOCATION_ROLES
 
 MASTER = ("supervisor", "planner")
 MOVERS = ("supervisor", "planner", "operator")
-PAGE = {"limit": ("integer", False, "page size, 1-500 (default 50)"), "offset": ("integer", False, "rows to skip")}
-ITEM_BODY = {
-    "code": ("code", True, "item code"), "name": ("string", False, ""), "unit": ("code", True, "unit of measure"),
-    "batch_tracked": ("boolean", False, "default true"), "costing": ("string", False, "fifo (default) or average"),
-    "gtin": ("string", False, "GTIN-8/12/13/14 with a valid check digit"),
-    "shelf_life_days": ("integer", False, "days; items with a shelf life are picked FEFO"),
-    "standard_cost": ("decimal", False, "cost per unit used until the first receipt"),
-}
-MOVE_BODY = {
-    "item": ("code", False, "item code (picked FIFO, or FEFO with a shelf life, when no batch is given)"),
-    "batch": ("code", False, "batch code"), "qty": ("decimal", True, "quantity in the item's unit, > 0"),
-    "unit": ("code", False, "checked against the item's unit"), "location": ("code", False, "location code"),
-    "allow_negative": ("boolean", False, "override the refusal to take stock below zero"),
-}
 
 
-def actor() -> Actor:
+# --- schemas: items ---------------------------------------------------------------------------
+
+Gtin = Text(14, description="GTIN-8, -12, -13 or -14 with a valid check digit")
+ShelfLife = Field(None, ge=1, le=36500, description="days; items with a shelf life are picked FEFO")
+
+
+class ItemPath(Query):
+    code: Code
+
+
+class ItemQuery(PageQuery):
+    q: Text(64, description="code or name contains") | None = None
+
+
+class ItemChange(Strict):
+    """The fields of an item that can be changed."""
+
+    name: Text(128) = ""
+    unit: Code = Field(description="unit of measure")
+    batch_tracked: bool = Field(True, description="stock is kept per batch")
+    costing: Literal[COSTING_METHODS] = Field("fifo", description="how issues are valued")
+    gtin: Gtin | None = None
+    shelf_life_days: int | None = ShelfLife
+    standard_cost: Money | None = Field(None, description="cost per unit used until the first receipt")
+    active: bool = True
+
+
+class ItemCreate(ItemChange):
+    code: Code = Field(description="item code, unique")
+
+
+class ItemUpdate(ItemChange):
+    """Only the fields sent change; unit, costing and tracking are fixed once the item has stock moves."""
+
+    unit: Code | None = Field(None, description="unit of measure")
+    batch_tracked: bool | None = None
+    costing: Literal[COSTING_METHODS] | None = None
+    name: Text(128) | None = None
+    active: bool | None = None
+
+
+class ItemOut(Out):
+    model_config = with_links(
+        GetItem=link("items_get", parameters={"code": "$response.body#/code"}),
+        UpdateItem=link("items_update", parameters={"code": "$response.body#/code"}),
+        ItemBatches=link("batches_list", parameters={"item": "$response.body#/code"}),
+        ReceiveItem=link("stock_receive", "a goods receipt of this item",
+                         body={"item": "$response.body#/code", "qty": "1"}))
+
+    code: Code
+    name: str
+    unit: Code
+    batch_tracked: bool
+    costing: Literal[COSTING_METHODS]
+    gtin: str | None
+    shelf_life_days: int | None
+    last_cost: DecimalOut
+    active: bool
+
+
+ItemPage = page_of("items", ItemOut)
+
+
+def actor(allow_negative: bool = False) -> Actor:
     """The logged-in person, with the override flag of the request body."""
-    body = request.get_json(silent=True) or {}
-    return Actor(user=g.user.username, allow_negative=inputs.flag(body, "allow_negative") if isinstance(body, dict) else False)
+    return Actor(user=g.user.username, allow_negative=allow_negative)
 
 
 def item_dict(i: Item) -> dict:
@@ -60,153 +112,310 @@ def _page(name: str, rows: list, total: int, limit: int, offset: int):
 
 # --- items and locations -----------------------------------------------------------------------
 
-@api.get("/items")
-@documented(query={"q": ("string", False, "code or name contains"), **PAGE})
-def items_list():
+@api.get("/items", responses=answers((200, ItemPage)))
+def items_list(query: ItemQuery):
     """Items by code."""
-    limit, offset = page_args()
-    query = Item.select().order_by(Item.code)
-    if request.args.get("q"):
-        q = request.args["q"]
-        query = query.where(Item.code.contains(q) | Item.name.contains(q))
-    return _page("items", [item_dict(i) for i in query.limit(limit).offset(offset)], query.count(), limit, offset)
+    rows = Item.select().order_by(Item.code)
+    if query.q:
+        rows = rows.where(Item.code.contains(query.q) | Item.name.contains(query.q))
+    return _page("items", [item_dict(i) for i in rows.limit(query.limit).offset(query.offset)], rows.count(),
+                 query.limit, query.offset)
 
 
-@api.post("/items")
+@api.post("/items", responses=answers((201, ItemOut), 409))
 @require_role(*MASTER)
-@documented(body=ITEM_BODY)
-def items_create():
+def items_create(body: ItemCreate):
     """Create an item."""
-    return jsonify(item_dict(catalog.create_item(json_body()))), 201
+    return jsonify(item_dict(catalog.create_item(body.model_dump(exclude_unset=True)))), 201
 
 
-@api.get("/items/<code>")
-def items_get(code):
+@api.get("/items/<code>", responses=answers((200, ItemOut), 404))
+def items_get(path: ItemPath):
     """One item."""
-    return jsonify(item_dict(catalog.get_item(code, "code")))
+    code = path.code
+    return jsonify(item_dict(catalog.get_item(path.code, "code")))
 
 
-@api.patch("/items/<code>")
+@api.patch("/items/<code>", responses=answers((200, ItemOut), 404, 409))
 @require_role(*MASTER)
-@documented(body={k: v for k, v in ITEM_BODY.items() if k != "code"})
-def items_update(code):
+def items_update(path: ItemPath, body: ItemUpdate):
     """Change an item; unit, costing and tracking are fixed once it has stock moves."""
-    return jsonify(item_dict(catalog.update_item(code, json_body())))
+    return jsonify(item_dict(catalog.update_item(path.code, body.model_dump(exclude_unset=True))))
 
 
-@api.get("/locations")
-@documented(query=PAGE)
-def locations_list():
+# --- schemas: locations, batches, stock ------------------------------------------------------------
+
+class LocationCreate(Strict):
+    code: Code
+    name: Text(128) = ""
+    role: Literal[LOCATION_ROLES] = "storage"
+
+
+class LocationOut(Out):
+    code: Code
+    name: str
+    role: Literal[LOCATION_ROLES]
+    active: bool
+
+
+LocationPage = page_of("locations", LocationOut)
+
+
+class BatchQuery(PageQuery):
+    item: Code | None = Field(None, description="item code")
+    status: Literal[BATCH_STATUSES] | None = None
+    location: Code | None = Field(None, description="only batches with stock here")
+
+
+class BatchPath(Query):
+    code: Code
+
+
+class StockRow(Out):
+    item: Code
+    batch: Code | None
+    status: Literal[BATCH_STATUSES] | None
+    expiry: DateOut | None
+    location: Code
+    qty: DecimalOut
+    unit: Code
+    unit_cost: DecimalOut
+    value: DecimalOut
+
+
+class BatchOut(Out):
+    model_config = with_links(
+        GetBatch=link("batches_get", parameters={"code": "$response.body#/code"}),
+        TraceBatch=link("batches_trace", parameters={"code": "$response.body#/code"}),
+        BatchRecord=link("batches_record", parameters={"code": "$response.body#/code"}))
+
+    code: Code
+    item: Code
+    unit: Code
+    status: Literal[BATCH_STATUSES]
+    expiry: DateOut | None
+    supplier: str | None
+    supplier_lot: str | None
+    unit_cost: DecimalOut
+    created_at: TimeOut
+
+
+class BatchDetail(BatchOut):
+    stock: list[StockRow]
+
+
+BatchPage = page_of("batches", BatchOut)
+
+
+class BatchStatusChange(Strict):
+    status: Literal[BATCH_STATUSES] = Field(description="blocked goes back through quarantine")
+    reason: Text(500) | None = None
+
+
+class StockQuery(PageQuery):
+    item: Code | None = None
+    location: Code | None = None
+    batch: Code | None = None
+    include_zero: bool = Field(False, description="also rows at zero")
+
+
+StockPage = page_of("stock", StockRow)
+
+
+class ValuationQuery(Query):
+    item: Code | None = None
+
+
+class ValuationRow(Out):
+    item: Code
+    unit: Code
+    qty: DecimalOut
+    value: DecimalOut
+    ledger_qty: DecimalOut
+    ledger_value: DecimalOut
+
+
+class Valuation(Out):
+    valuation: list[ValuationRow]
+
+
+class LedgerQuery(PageQuery):
+    item: Code | None = None
+    batch: Code | None = None
+    work_order: Code | None = None
+    kind: Literal[MOVE_KINDS] | None = None
+
+
+class Move(Out):
+    id: int
+    at: TimeOut
+    kind: Literal[MOVE_KINDS]
+    item: Code
+    batch: Code | None
+    location: Code | None
+    qty: DecimalOut
+    value: DecimalOut
+    work_order: Code | None
+    reason: str | None
+    reference: str | None
+    user: str | None
+    operator: str | None
+    event_id: str | None
+
+
+LedgerPage = page_of("moves", Move)
+
+
+class Receipt(Strict):
+    item: Code
+    batch: Code | None = Field(None, description="required for batch-tracked items")
+    qty: Qty
+    unit: Code | None = Field(None, description="checked against the item's unit")
+    location: Code | None = Field(None, description="default: the receiving location")
+    unit_cost: Money | None = Field(None, description="default: the item's last cost")
+    expiry: Date | None = Field(None, description="default: today + the item's shelf life")
+    supplier: Code | None = None
+    supplier_lot: Text(128) | None = None
+    reference: Text(128) | None = Field(None, description="purchase order")
+    status: Literal["released", "quarantine"] = "released"
+
+
+class ReceiptOut(Out):
+    batch: BatchOut | None
+    stock: list[StockRow]
+
+
+class StockMoveBody(Strict):
+    item: Code | None = Field(None, description="item code (picked FIFO, or FEFO with a shelf life, when no batch is given)")
+    batch: Code | None = None
+    qty: Qty
+    unit: Code | None = Field(None, description="checked against the item's unit")
+    allow_negative: bool = Field(False, description="override the refusal to take stock below zero")
+
+
+class IssueBody(StockMoveBody):
+    location: Code | None = None
+    reference: Text(128) | None = Field(None, description="what it was issued for")
+
+
+class TransferBody(StockMoveBody):
+    from_location: Code | None = Field(None, description="default: wherever the stock is")
+    to_location: Code
+
+
+class AdjustmentBody(StockMoveBody):
+    qty: SignedQty = Field(description="+ found, - missing")
+    location: Code
+    reason: Code = Field(description="why the count changed")
+
+
+class ScrapBody(StockMoveBody):
+    location: Code | None = None
+    reason: Code = Field(description="scrap reason code")
+
+
+class DispatchBody(StockMoveBody):
+    location: Code | None = None
+    reference: Text(128, min_length=1) = Field(description="customer or order the goods went to")
+
+
+class Pick(Out):
+    item: Code
+    batch: Code | None
+    location: Code
+    qty: DecimalOut
+    value: DecimalOut
+
+
+class Picks(Out):
+    picks: list[Pick]
+
+
+class StockRows(Out):
+    stock: list[StockRow]
+
+
+@api.get("/locations", responses=answers((200, LocationPage)))
+def locations_list(query: PageQuery):
     """Locations by code."""
-    limit, offset = page_args()
-    query = Location.select().order_by(Location.code)
-    return _page("locations", [location_dict(x) for x in query.limit(limit).offset(offset)], query.count(), limit, offset)
+    rows = Location.select().order_by(Location.code)
+    return _page("locations", [location_dict(x) for x in rows.limit(query.limit).offset(query.offset)], rows.count(),
+                 query.limit, query.offset)
 
 
-@api.post("/locations")
+@api.post("/locations", responses=answers((201, LocationOut), 409))
 @require_role(*MASTER)
-@documented(body={"code": ("code", True, ""), "name": ("string", False, ""),
-                  "role": ("string", False, "receiving, storage, production, finished or dispatch")})
-def locations_create():
+def locations_create(body: LocationCreate):
     """Create a location."""
-    return jsonify(location_dict(catalog.create_location(json_body()))), 201
+    return jsonify(location_dict(catalog.create_location(body.model_dump(exclude_unset=True)))), 201
 
 
 # --- batches ---------------------------------------------------------------------------------------
 
-@api.get("/batches")
-@documented(query={"item": ("code", False, "item code"), "status": ("string", False, ", ".join(BATCH_STATUSES)),
-                   "location": ("code", False, "only batches with stock here"), **PAGE})
-def batches_list():
+@api.get("/batches", responses=answers((200, BatchPage), 404))
+def batches_list(query: BatchQuery):
     """Batches, newest first, filtered by item, status or location."""
-    limit, offset = page_args()
-    query = Batch.select(Batch, Item).join(Item)
-    if request.args.get("item"):
-        query = query.where(Batch.item == catalog.get_item(request.args["item"]).id)
-    if request.args.get("status"):
-        status = request.args["status"]
-        if status not in BATCH_STATUSES:
-            from central.errors import ValidationError
-            raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}")
-        query = query.where(Batch.status == status)
-    if request.args.get("location"):
-        here = catalog.get_location(request.args["location"])
-        query = query.where(Batch.id.in_(StockBalance.select(StockBalance.batch).where(
+    rows = Batch.select(Batch, Item).join(Item)
+    if query.item:
+        rows = rows.where(Batch.item == catalog.get_item(query.item).id)
+    if query.status:
+        rows = rows.where(Batch.status == query.status)
+    if query.location:
+        here = catalog.get_location(query.location)
+        rows = rows.where(Batch.id.in_(StockBalance.select(StockBalance.batch).where(
             StockBalance.location == here.id, StockBalance.qty != 0)))
-    rows = query.order_by(Batch.id.desc()).limit(limit).offset(offset)
-    return _page("batches", [batch_dict(b) for b in rows], query.count(), limit, offset)
+    page = rows.order_by(Batch.id.desc()).limit(query.limit).offset(query.offset)
+    return _page("batches", [batch_dict(b) for b in page], rows.count(), query.limit, query.offset)
 
 
-@api.get("/batches/<code>")
-def batches_get(code):
+@api.get("/batches/<code>", responses=answers((200, BatchDetail), 404))
+def batches_get(path: BatchPath):
     """One batch with where its stock is."""
-    batch = catalog.get_batch(code, "code")
-    stock, _ = stockview.on_hand(batch=code, limit=500)
+    batch = catalog.get_batch(path.code, "code")
+    stock, _ = stockview.on_hand(batch=path.code, limit=500)
     return jsonify({**batch_dict(batch), "stock": stock})
 
 
-@api.post("/batches/<code>/status")
+@api.post("/batches/<code>/status", responses=answers((200, BatchOut), 404, 409))
 @require_role(*MASTER)
-@documented(body={"status": ("string", True, "released, quarantine or blocked"), "reason": ("string", False, "")})
-def batches_status(code):
+def batches_status(path: BatchPath, body: BatchStatusChange):
     """Release, quarantine or block a batch (blocked goes back through quarantine)."""
-    body = json_body()
-    batch = inventory.set_batch_status(code, body.get("status"), actor(), inputs.text(body, "reason"))
-    return jsonify(batch_dict(batch))
+    return jsonify(batch_dict(inventory.set_batch_status(path.code, body.status, actor(), body.reason)))
 
 
 # --- stock -------------------------------------------------------------------------------------
 
-@api.get("/stock")
-@documented(query={"item": ("code", False, ""), "location": ("code", False, ""), "batch": ("code", False, ""),
-                   "include_zero": ("boolean", False, "also rows at zero"), **PAGE})
-def stock_on_hand():
+@api.get("/stock", responses=answers((200, StockPage), 404))
+def stock_on_hand(query: StockQuery):
     """Stock on hand per item, batch and location, with its value."""
-    limit, offset = page_args()
-    rows, total = stockview.on_hand(item=request.args.get("item"), location=request.args.get("location"),
-                                    batch=request.args.get("batch"), include_zero=inputs.query_flag("include_zero"),
-                                    limit=limit, offset=offset)
-    return _page("stock", rows, total, limit, offset)
+    rows, total = stockview.on_hand(item=query.item, location=query.location, batch=query.batch,
+                                    include_zero=query.include_zero, limit=query.limit, offset=query.offset)
+    return _page("stock", rows, total, query.limit, query.offset)
 
 
-@api.get("/stock/valuation")
-@documented(query={"item": ("code", False, "")})
-def stock_valuation():
+@api.get("/stock/valuation", responses=answers((200, Valuation), 404))
+def stock_valuation(query: ValuationQuery):
     """Per item: quantity and value on hand next to the ledger's sums."""
-    return jsonify({"valuation": stockview.valuation(request.args.get("item"))})
+    return jsonify({"valuation": stockview.valuation(query.item)})
 
 
-@api.get("/stock/ledger")
-@documented(query={"item": ("code", False, ""), "batch": ("code", False, ""), "work_order": ("code", False, ""),
-                   "kind": ("string", False, "receipt, issue, backflush, output, transfer, adjustment, scrap, dispatch, revaluation"),
-                   **PAGE})
-def stock_ledger():
+@api.get("/stock/ledger", responses=answers((200, LedgerPage), 404))
+def stock_ledger(query: LedgerQuery):
     """The stock ledger, newest first."""
-    limit, offset = page_args()
-    rows, total = stockview.ledger(item=request.args.get("item"), batch=request.args.get("batch"),
-                                   work_order=request.args.get("work_order"), kind=request.args.get("kind"),
-                                   limit=limit, offset=offset)
-    return _page("moves", rows, total, limit, offset)
+    rows, total = stockview.ledger(item=query.item, batch=query.batch, work_order=query.work_order, kind=query.kind,
+                                   limit=query.limit, offset=query.offset)
+    return _page("moves", rows, total, query.limit, query.offset)
 
 
-@api.post("/stock/receipts")
+@api.post("/stock/receipts", responses=answers((201, ReceiptOut), 404, 409))
 @require_role(*MOVERS)
-@documented(body={"item": ("code", True, ""), "batch": ("code", False, "required for batch-tracked items"),
-                  "qty": ("decimal", True, "> 0"), "unit": ("code", False, ""), "location": ("code", False, "default: the receiving location"),
-                  "unit_cost": ("decimal", False, ">= 0"), "expiry": ("date", False, "default: today + shelf life"),
-                  "supplier": ("code", False, ""), "supplier_lot": ("string", False, ""), "reference": ("string", False, "purchase order"),
-                  "status": ("string", False, "released (default) or quarantine")})
-def stock_receive():
+def stock_receive(body: Receipt):
     """Goods receipt: a new batch (or more of one) into stock at its cost."""
-    body = json_body()
     batch = inventory.receive(
-        item=inputs.code(body, "item"), qty=inputs.decimal(body, "qty", positive=True), actor=actor(),
-        batch=inputs.code(body, "batch", required=False), location=inputs.code(body, "location", required=False),
-        unit_cost=inputs.decimal(body, "unit_cost", required=False, non_negative=True),
-        unit=inputs.code(body, "unit", required=False), expiry=inputs.iso_date(body, "expiry"),
-        supplier=inputs.code(body, "supplier", required=False), supplier_lot=inputs.text(body, "supplier_lot"),
-        status=body.get("status", "released"), reference=inputs.text(body, "reference", max_length=128))
-    rows, _ = stockview.on_hand(batch=batch.code if batch else None, item=None if batch else body["item"], limit=500)
+        item=body.item, qty=body.qty, actor=actor(), batch=body.batch, location=body.location,
+        unit_cost=body.unit_cost, unit=body.unit, expiry=body.expiry, supplier=body.supplier,
+        supplier_lot=body.supplier_lot, status=body.status, reference=body.reference)
+    rows, _ = stockview.on_hand(batch=batch.code if batch else None, item=None if batch else body.item, limit=500)
     return jsonify({"batch": batch_dict(batch) if batch else None, "stock": rows}), 201
 
 
@@ -215,67 +424,48 @@ def _picks(picks) -> list[dict]:
              "qty": str(p.qty), "value": str(p.value)} for p in picks]
 
 
-def _move_args(body: dict) -> dict:
-    return {"qty": inputs.decimal(body, "qty", positive=True), "actor": actor(),
-            "item": inputs.code(body, "item", required=False), "batch": inputs.code(body, "batch", required=False),
-            "unit": inputs.code(body, "unit", required=False)}
+def _move_args(body: StockMoveBody) -> dict:
+    return {"qty": body.qty, "actor": actor(body.allow_negative), "item": body.item, "batch": body.batch,
+            "unit": body.unit}
 
 
-@api.post("/stock/issues")
+@api.post("/stock/issues", responses=answers((201, Picks), 404, 409))
 @require_role(*MOVERS)
-@documented(body={**MOVE_BODY, "reference": ("string", False, "what it was issued for")})
-def stock_issue():
+def stock_issue(body: IssueBody):
     """Issue stock: the batch given, or the item's batches FIFO (FEFO with a shelf life)."""
-    body = json_body()
-    picks = inventory.issue(**_move_args(body), location=inputs.code(body, "location", required=False),
-                            reference=inputs.text(body, "reference", max_length=128))
+    picks = inventory.issue(**_move_args(body), location=body.location, reference=body.reference)
     return jsonify({"picks": _picks(picks)}), 201
 
 
-@api.post("/stock/transfers")
+@api.post("/stock/transfers", responses=answers((201, Picks), 404, 409))
 @require_role(*MOVERS)
-@documented(body={**{k: v for k, v in MOVE_BODY.items() if k != "location"},
-                  "from_location": ("code", False, "default: wherever the stock is"), "to_location": ("code", True, "")})
-def stock_transfer():
+def stock_transfer(body: TransferBody):
     """Move stock to another location."""
-    body = json_body()
-    picks = inventory.transfer(**_move_args(body), from_location=inputs.code(body, "from_location", required=False),
-                               to_location=inputs.code(body, "to_location"))
+    picks = inventory.transfer(**_move_args(body), from_location=body.from_location, to_location=body.to_location)
     return jsonify({"picks": _picks(picks)}), 201
 
 
-@api.post("/stock/adjustments")
+@api.post("/stock/adjustments", responses=answers((201, StockRows), 404, 409))
 @require_role(*MASTER)
-@documented(body={**MOVE_BODY, "qty": ("decimal", True, "signed: + found, - missing; not zero"),
-                  "location": ("code", True, ""), "reason": ("code", True, "why the count changed")})
-def stock_adjust():
+def stock_adjust(body: AdjustmentBody):
     """Correct a count at one location (signed quantity, valued at the current cost)."""
-    body = json_body()
-    inventory.adjust(qty=inputs.decimal(body, "qty", signed=True), actor=actor(), location=inputs.code(body, "location"),
-                     reason=inputs.code(body, "reason"), item=inputs.code(body, "item", required=False),
-                     batch=inputs.code(body, "batch", required=False), unit=inputs.code(body, "unit", required=False))
-    rows, _ = stockview.on_hand(batch=body.get("batch"), item=None if body.get("batch") else body.get("item"),
-                                location=body["location"], include_zero=True, limit=500)
+    inventory.adjust(**_move_args(body), location=body.location, reason=body.reason)
+    rows, _ = stockview.on_hand(batch=body.batch, item=None if body.batch else body.item, location=body.location,
+                                include_zero=True, limit=500)
     return jsonify({"stock": rows}), 201
 
 
-@api.post("/stock/scrap")
+@api.post("/stock/scrap", responses=answers((201, Picks), 404, 409))
 @require_role(*MOVERS)
-@documented(body={**MOVE_BODY, "reason": ("code", True, "scrap reason code")})
-def stock_scrap():
+def stock_scrap(body: ScrapBody):
     """Write stock off as scrap; its value is lost."""
-    body = json_body()
-    picks = inventory.scrap(**_move_args(body), reason=inputs.code(body, "reason"),
-                            location=inputs.code(body, "location", required=False))
+    picks = inventory.scrap(**_move_args(body), reason=body.reason, location=body.location)
     return jsonify({"picks": _picks(picks)}), 201
 
 
-@api.post("/stock/dispatches")
+@api.post("/stock/dispatches", responses=answers((201, Picks), 404, 409))
 @require_role(*MOVERS)
-@documented(body={**MOVE_BODY, "reference": ("string", True, "customer or order the goods went to")})
-def stock_dispatch():
+def stock_dispatch(body: DispatchBody):
     """Ship stock to a customer: where finished goods went, for the forward trace."""
-    body = json_body()
-    picks = inventory.dispatch(**_move_args(body), reference=inputs.text(body, "reference", required=True, max_length=128),
-                               location=inputs.code(body, "location", required=False))
+    picks = inventory.dispatch(**_move_args(body), reference=body.reference, location=body.location)
     return jsonify({"picks": _picks(picks)}), 201
