@@ -94,7 +94,8 @@ def create_asset(code, **values) -> Asset:
             raise Conflict("code", f"asset {code!r} exists already")
         fields = _placement(values)
         _machine_free(fields.get("machine"), None)
-        return Asset.create(code=code, **fields)
+        Asset.create(code=code, **fields)
+        return get_asset(code)
 
 
 def update_asset(code: str, changes: dict) -> Asset:

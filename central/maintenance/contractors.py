@@ -42,7 +42,8 @@ def create_contractor(code, **values) -> Contractor:
     with database.atomic():
         if Contractor.select().where(Contractor.code == code).exists():
             raise Conflict("code", f"contractor {code!r} exists already")
-        return Contractor.create(code=code, **_fields(values))
+        Contractor.create(code=code, **_fields(values))
+        return get_contractor(code)
 
 
 def update_contractor(code: str, changes: dict) -> Contractor:

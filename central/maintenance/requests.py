@@ -7,7 +7,6 @@ import uuid
 
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
-from central.maintenance.assets import get_asset
 from central.maintenance.checks import check_description
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, write_log
 from central.maintenance.workorders import create_work_order
@@ -104,15 +103,20 @@ def reject(number: str, reason, *, by: str) -> WorkRequest:
         return _decide(_undecided(number), "rejected", by, reason, None)
 
 
-def list_requests(*, status: str | None = "new", asset: str | None = None, limit: int = 200) -> list[WorkRequest]:
+def list_requests(*, status: str | None = "new", asset: str | None = None, limit: int = 200,
+                  offset: int = 0) -> list[WorkRequest]:
     """Requests, oldest undecided first (newest first for decided ones)."""
+    return list(requests_query(status=status, asset=asset).limit(limit).offset(offset))
+
+
+def requests_query(*, status: str | None = "new", asset: str | None = None):
+    """The query behind ``list_requests`` (unpaged, for counting)."""
     query = WorkRequest.select(WorkRequest, Asset).join(Asset)
     if status:
         query = query.where(WorkRequest.status == status)
     if asset:
         query = query.where(Asset.code == asset)
-    order = WorkRequest.id if status == "new" else WorkRequest.id.desc()
-    return list(query.order_by(order).limit(limit))
+    return query.order_by(WorkRequest.id if status == "new" else WorkRequest.id.desc())
 
 
 def open_work_on(asset_id: int) -> list[MaintenanceWorkOrder]:

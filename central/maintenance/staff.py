@@ -67,7 +67,8 @@ def create_technician(code, **values) -> Technician:
             raise Conflict("code", f"technician {code!r} exists already")
         fields = _links(values)
         _unique_links(fields, None)
-        return Technician.create(code=code, **fields)
+        Technician.create(code=code, **fields)
+        return get_technician(code)
 
 
 def update_technician(code: str, changes: dict) -> Technician:

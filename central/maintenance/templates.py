@@ -32,6 +32,15 @@ def current_version(template: MaintenanceTemplate) -> TemplateVersion:
     return version
 
 
+def get_version(code: str, number: int) -> TemplateVersion:
+    """One version of a template; NotFound naming the version otherwise."""
+    template = get_template(code)
+    version = TemplateVersion.get_or_none(TemplateVersion.template == template.id, TemplateVersion.version == number)
+    if version is None:
+        raise NotFound("version", f"template {code} has no version {number} (it has 1 to {template.current_version})")
+    return version
+
+
 def _version_fields(spec: dict) -> dict:
     title = check_text("title", spec.get("title"), 200)
     if not title:

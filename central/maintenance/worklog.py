@@ -338,7 +338,8 @@ def costs(wo_ids) -> dict[str, Decimal]:
     labour = _total(TimeEntry.cost, TimeEntry.work_order.in_(wo_ids))
     parts = _total(PartUse.value, PartUse.work_order.in_(wo_ids))
     contractors = _total(ContractorJob.agreed_price, ContractorJob.work_order.in_(wo_ids))
-    return {"labour": labour, "parts": parts, "contractors": contractors, "total": labour + parts + contractors}
+    return {"labour": exact(labour), "parts": exact(parts), "contractors": exact(contractors),
+            "total": exact(labour + parts + contractors)}
 
 
 def record(wo: MaintenanceWorkOrder) -> dict:

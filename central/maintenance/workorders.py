@@ -88,6 +88,11 @@ def my_work(technician: Technician, *, limit: int = LIST_LIMIT) -> list[Maintena
 def search(*, text: str = "", asset: str | None = None, status: str | None = None, area: str | None = None,
            limit: int = LIST_LIMIT, offset: int = 0) -> list[MaintenanceWorkOrder]:
     """Work orders by number, asset and text (title or description), newest first."""
+    return list(search_query(text=text, asset=asset, status=status, area=area).limit(limit).offset(offset))
+
+
+def search_query(*, text: str = "", asset: str | None = None, status: str | None = None, area: str | None = None):
+    """The query behind ``search`` (unpaged, for counting)."""
     query = _base().order_by(MaintenanceWorkOrder.id.desc())
     text = (text or "").strip()
     if text:
@@ -102,7 +107,7 @@ def search(*, text: str = "", asset: str | None = None, status: str | None = Non
         query = query.where(MaintenanceWorkOrder.status.in_(OPEN_STATUSES))
     elif status:
         query = query.where(MaintenanceWorkOrder.status == status)
-    return list(query.limit(limit).offset(offset))
+    return query
 
 
 def open_by_asset(*, area: str | None = None) -> list[dict]:

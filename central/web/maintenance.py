@@ -37,7 +37,7 @@ def maintenance():
     """Supervisors' view: open work by asset and age, requests waiting, and search."""
     area = request.args.get("area") or None
     return render_template("maintenance/overview.html", by_asset=open_by_asset(area=area), area=area,
-                           areas=list_areas(), waiting=len(requests.list_requests(status="new", limit=1000)),
+                           areas=list_areas(), waiting=requests.requests_query(status="new").count(),
                            now=utcnow(), me=staff.technician_of(g.user))
 
 
