@@ -25,7 +25,7 @@ def downtime(asset: Asset, limit: int = HISTORY_LIMIT) -> list[dict]:
              .where(StopMark.scope.in_(scopes), StopMark.kind == "stop")
              .order_by(StopMark.at.desc()).limit(limit).tuples())
     return [{"at": at, "station": scope.split(":", 1)[1].split("/", 1)[0], "reason": reason or "",
-             "description": text or "", "minutes": ReasonEvent.minutes.from_units(minutes)}
+             "description": text or "", "minutes": minutes}
             for at, scope, reason, text, minutes in stops]
 
 
