@@ -148,7 +148,7 @@ def run(kind: str, n_orders: int, n_assets: int, n_rules: int, runs: int, pg_url
     print(f"  asset history (/maintenance/assets/{code}, {count} work orders)")
     print(f"    page   {stats(timed(page(f'/maintenance/assets/{code}'), runs))}")
     print(f"    bare   {stats(timed(bare(history_sql), runs))}")
-    print(f"  work order page (/maintenance/work-orders/MWO-000777)")
+    print("  work order page (/maintenance/work-orders/MWO-000777)")
     print(f"    page   {stats(timed(page('/maintenance/work-orders/MWO-000777'), runs))}")
 
     database.connect(reuse_if_open=True)

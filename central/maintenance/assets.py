@@ -6,7 +6,7 @@ import peewee as pw
 from central.db import database
 from central.errors import Conflict, ValidationError
 from central.lookup import by_code
-from central.maintenance.checks import check_choice
+from central.maintenance.checks import check_choice, insert_new
 from central.models import Area, Asset, Line, Machine
 from central.models.maintenance import CRITICALITIES
 from central.operators import check_bool, check_changes, check_code, check_text
@@ -31,9 +31,7 @@ def create_area(code, name="") -> Area:
     """Add an area of the plant."""
     code, name = check_code("code", code), check_text("name", name)
     with database.atomic():
-        if Area.select().where(Area.code == code).exists():
-            raise Conflict("code", f"area {code!r} exists already")
-        return Area.create(code=code, name=name)
+        return insert_new(Area, code, "area", name=name)
 
 
 def create_line(code, area, name="") -> Line:
@@ -41,9 +39,7 @@ def create_line(code, area, name="") -> Line:
     code, name = check_code("code", code), check_text("name", name)
     with database.atomic():
         the_area = get_area(check_code("area", area))
-        if Line.select().where(Line.code == code).exists():
-            raise Conflict("code", f"line {code!r} exists already")
-        return Line.create(code=code, area=the_area, name=name)
+        return insert_new(Line, code, "line", area=the_area, name=name)
 
 
 def list_areas() -> list[Area]:
@@ -90,11 +86,9 @@ def create_asset(code, **values) -> Asset:
     check_changes(values, ASSET_FIELDS, "is not a field of an asset")
     code = check_code("code", code)
     with database.atomic():
-        if Asset.select().where(Asset.code == code).exists():
-            raise Conflict("code", f"asset {code!r} exists already")
         fields = _placement(values)
         _machine_free(fields.get("machine"), None)
-        Asset.create(code=code, **fields)
+        insert_new(Asset, code, "asset", **fields)
         return get_asset(code)
 
 

@@ -16,7 +16,7 @@ from central.maintenance.assets import get_area, get_asset
 from central.maintenance.checks import check_choice
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, set_status, write_log
 from central.maintenance.staff import Schedules, get_team, get_technician
-from central.models import (Area, Asset, Assignee, AssignmentRule, MaintenanceWorkOrder, Operator, Skill, Team,
+from central.models import (Area, Asset, Assignee, AssignmentRule, MaintenanceWorkOrder, Operator, Skill,
                             TeamMember, Technician, utcnow)
 from central.models.maintenance import MWO_TYPES
 from central.operators import check_bool, check_code, check_text, get_skill

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from central.errors import ValidationError
+from central.errors import Conflict, ValidationError
 from central.operators import check_text
 
 MAX_DESCRIPTION = 5000
@@ -45,3 +45,10 @@ def check_datetime(field: str, value, *, required: bool = False) -> datetime | N
 
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed
+
+
+def insert_new(model, code: str, what: str, **fields):
+    """Insert a row under a new code (inside the caller's transaction); Conflict naming ``code`` if it exists."""
+    if model.select().where(model.code == code).exists():
+        raise Conflict("code", f"{what} {code!r} exists already")
+    return model.create(code=code, **fields)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from central.db import database
-from central.errors import Conflict, ValidationError
+from central.errors import ValidationError
 from central.lookup import by_code
+from central.maintenance.checks import insert_new
 from central.models import Contractor
 from central.operators import check_bool, check_changes, check_code, check_text
 from central.quantities import parse_decimal
@@ -40,9 +41,7 @@ def create_contractor(code, **values) -> Contractor:
     if not values.get("company"):
         raise ValidationError("company", "is required")
     with database.atomic():
-        if Contractor.select().where(Contractor.code == code).exists():
-            raise Conflict("code", f"contractor {code!r} exists already")
-        Contractor.create(code=code, **_fields(values))
+        insert_new(Contractor, code, "contractor", **_fields(values))
         return get_contractor(code)
 
 

@@ -84,12 +84,7 @@ def start(number: str, *, by: str) -> MaintenanceWorkOrder:
 
 def hold(number: str, reason, *, by: str) -> MaintenanceWorkOrder:
     """Put work on hold (waiting for parts, for the line to stop...): a reason is required."""
-    reason = check_description("reason", reason, max_length=500)
-    with database.atomic():
-        wo = get_work_order(number, lock=True)
-        _check(wo, "hold")
-        stop_running_timers(wo, by)
-        return set_status(wo, "on_hold", by, reason, hold_reason=reason)
+    return _stop_work(number, "hold", "on_hold", "hold_reason", reason, by)
 
 
 def resume(number: str, *, by: str) -> MaintenanceWorkOrder:
@@ -104,12 +99,17 @@ def resume(number: str, *, by: str) -> MaintenanceWorkOrder:
 
 def cancel(number: str, reason, *, by: str) -> MaintenanceWorkOrder:
     """Cancel work that will not be done: a reason is required; time and parts booked stay booked."""
+    return _stop_work(number, "cancel", "cancelled", "cancel_reason", reason, by)
+
+
+def _stop_work(number: str, action: str, status: str, reason_field: str, reason, by: str) -> MaintenanceWorkOrder:
+    """Hold or cancel: the reason is required, running timers stop, the reason is kept and logged."""
     reason = check_description("reason", reason, max_length=500)
     with database.atomic():
         wo = get_work_order(number, lock=True)
-        _check(wo, "cancel")
+        _check(wo, action)
         stop_running_timers(wo, by)
-        return set_status(wo, "cancelled", by, reason, cancel_reason=reason)
+        return set_status(wo, status, by, reason, **{reason_field: reason})
 
 
 def stop_running_timers(wo: MaintenanceWorkOrder, by: str, at: datetime | None = None) -> int:

@@ -119,11 +119,16 @@ def requests_query(*, status: str | None = "new", asset: str | None = None):
     return query.order_by(WorkRequest.id if status == "new" else WorkRequest.id.desc())
 
 
-def open_work_on(asset_id: int) -> list[MaintenanceWorkOrder]:
-    """Open work orders on an asset (what a request could be merged into)."""
-    return list(MaintenanceWorkOrder.select().where(MaintenanceWorkOrder.asset == asset_id,
-                                                    MaintenanceWorkOrder.status.in_(OPEN_STATUSES))
-                .order_by(MaintenanceWorkOrder.id.desc()).limit(50))
+def open_work_on(asset_ids) -> dict[int, list[MaintenanceWorkOrder]]:
+    """Open work orders on some assets, newest first (what their requests could be merged into)."""
+    found: dict[int, list[MaintenanceWorkOrder]] = {}
+    ids = list(set(asset_ids))
+    if ids:
+        for wo in (MaintenanceWorkOrder.select().where(MaintenanceWorkOrder.asset.in_(ids),
+                                                       MaintenanceWorkOrder.status.in_(OPEN_STATUSES))
+                   .order_by(MaintenanceWorkOrder.id.desc())):
+            found.setdefault(wo.asset_id, []).append(wo)
+    return found
 
 
 def request_dict(req: WorkRequest, *, public: bool = False) -> dict:

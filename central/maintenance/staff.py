@@ -8,6 +8,7 @@ import peewee as pw
 from central.db import database
 from central.errors import Conflict, ValidationError
 from central.lookup import by_code
+from central.maintenance.checks import insert_new
 from central.models import OnCall, Operator, Shift, Team, TeamMember, Technician, User, utcnow
 from central.operators import check_bool, check_changes, check_code, check_text, get_operator
 from central.quantities import parse_decimal
@@ -63,11 +64,9 @@ def create_technician(code, **values) -> Technician:
     check_changes(values, TECHNICIAN_FIELDS, "is not a field of a technician")
     code = check_code("code", code)
     with database.atomic():
-        if Technician.select().where(Technician.code == code).exists():
-            raise Conflict("code", f"technician {code!r} exists already")
         fields = _links(values)
         _unique_links(fields, None)
-        Technician.create(code=code, **fields)
+        insert_new(Technician, code, "technician", **fields)
         return get_technician(code)
 
 
@@ -112,9 +111,7 @@ def create_team(code, name="", members: list[str] = ()) -> Team:
     """Add a team of technicians."""
     code, name = check_code("code", code), check_text("name", name)
     with database.atomic():
-        if Team.select().where(Team.code == code).exists():
-            raise Conflict("code", f"team {code!r} exists already")
-        team = Team.create(code=code, name=name)
+        team = insert_new(Team, code, "team", name=name)
         _set_members(team, members)
         return team
 

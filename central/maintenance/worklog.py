@@ -19,7 +19,7 @@ from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor
 from central.maintenance import lifecycle
-from central.maintenance.checks import check_datetime, check_description
+from central.maintenance.checks import check_datetime
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, set_status, write_log
 from central.maintenance.staff import get_technician
 from central.models import (Batch, CheckResult, Contractor, ContractorJob, FieldValue, Item, Location, LogEntry,

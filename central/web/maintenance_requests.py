@@ -37,7 +37,7 @@ def maintenance_requests():
     """Requests by status; new ones oldest first, with the supervisor's triage forms."""
     status = request.args.get("status", "new")
     rows = reqs.list_requests(status=status if status in REQUEST_STATUSES else None)
-    open_work = {r.asset_id: reqs.open_work_on(r.asset_id) for r in rows if r.status == "new"}
+    open_work = reqs.open_work_on([r.asset_id for r in rows if r.status == "new"])
     return render_template("maintenance/requests.html", rows=rows, status=status, statuses=REQUEST_STATUSES,
                            open_work=open_work, types=MWO_TYPES, priorities=PRIORITIES,
                            templates=templates.list_templates(active=True), skills=list_skills(),

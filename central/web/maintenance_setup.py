@@ -33,6 +33,18 @@ def _form(*names: str) -> dict:
     return {n: request.form.get(n, "").strip() for n in names}
 
 
+def _add(create, keys: tuple[str, ...], what: str, endpoint: str):
+    """The POST of an "add" form: planners only; the new row's page, or None (error flashed) to show the form again."""
+    _only_planners()
+    values = _form("code", *keys)
+    try:
+        create(values.pop("code"), **values)
+    except ShopfloorError as exc:
+        flash(str(exc), "error")
+        return None
+    return _done(f"{what} {request.form.get('code')} added.", endpoint)
+
+
 def _done(message: str, endpoint: str, **kwargs):
     flash(message, "ok")
     return redirect(url_for(endpoint, **kwargs))
@@ -46,15 +58,8 @@ ASSET_KEYS = ("name", "machine", "area", "line", "location", "criticality")
 @web.route("/maintenance/assets", methods=["GET", "POST"])
 def maintenance_assets():
     """Assets by area and line; planners add assets, areas and lines here."""
-    if request.method == "POST":
-        _only_planners()
-        values = _form("code", *ASSET_KEYS)
-        try:
-            assets.create_asset(values.pop("code"), **values)
-        except ShopfloorError as exc:
-            flash(str(exc), "error")
-        else:
-            return _done(f"Asset {request.form.get('code')} added.", "web.maintenance_assets")
+    if request.method == "POST" and (added := _add(assets.create_asset, ASSET_KEYS, "Asset", "web.maintenance_assets")):
+        return added
     return render_template("maintenance/assets.html", rows=assets.list_assets(search=request.args.get("q", "")),
                            areas=assets.list_areas(), lines=assets.list_lines(), criticalities=CRITICALITIES,
                            machines=list(Machine.select().order_by(Machine.code)), q=request.args.get("q", ""))
@@ -205,15 +210,9 @@ def maintenance_rule_delete(rule_id):
 @web.route("/maintenance/technicians", methods=["GET", "POST"])
 def maintenance_technicians():
     """Technicians with their login, badge (skills), rate and schedule; teams."""
-    if request.method == "POST":
-        _only_planners()
-        values = _form("code", "name", "user", "operator", "hourly_rate")
-        try:
-            staff.create_technician(values.pop("code"), **values)
-        except ShopfloorError as exc:
-            flash(str(exc), "error")
-        else:
-            return _done(f"Technician {request.form.get('code')} added.", "web.maintenance_technicians")
+    if request.method == "POST" and (added := _add(staff.create_technician, ("name", "user", "operator", "hourly_rate"),
+                                                   "Technician", "web.maintenance_technicians")):
+        return added
     techs = staff.list_technicians()
     schedules = {t.id: staff.schedule_of(t.code) for t in techs}
     return render_template("maintenance/technicians.html", rows=techs, schedules=schedules, teams=staff.list_teams(),
@@ -270,15 +269,9 @@ CONTRACTOR_KEYS = ("company", "trade", "contact", "phone", "email", "hourly_rate
 @web.route("/maintenance/contractors", methods=["GET", "POST"])
 def maintenance_contractors():
     """The contractor directory; planners add contractors."""
-    if request.method == "POST":
-        _only_planners()
-        values = _form("code", *CONTRACTOR_KEYS)
-        try:
-            contractors.create_contractor(values.pop("code"), **values)
-        except ShopfloorError as exc:
-            flash(str(exc), "error")
-        else:
-            return _done(f"Contractor {request.form.get('code')} added.", "web.maintenance_contractors")
+    if request.method == "POST" and (added := _add(contractors.create_contractor, CONTRACTOR_KEYS, "Contractor",
+                                                   "web.maintenance_contractors")):
+        return added
     return render_template("maintenance/contractors.html", rows=contractors.list_contractors(),
                            trade=request.args.get("trade", ""))
 

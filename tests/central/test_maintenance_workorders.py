@@ -11,7 +11,7 @@ from central.maintenance.workorders import create_work_order, search, work_order
 from central.models import (CheckResult, Flag, LogEntry, MaintenanceWorkOrder, PartUse, StockMove, TimeEntry,
                             utcnow)
 
-from tests.central.maint import MONDAY_9, shop  # noqa: F401
+from tests.central.maint import shop  # noqa: F401
 
 PUMP_CHECK = {
     "name": "Pump inspection", "title": "Inspect cooling pump", "type": "inspection", "priority": "normal",
