@@ -130,3 +130,26 @@ def test_a_technicians_whole_path(phone, live_server, shop, supervisor):
     assert "REQ-000001" in phone.locator("#requests").inner_text()
     assert_accessible(phone)
     assert_no_sideways_scroll(phone)
+
+
+def test_every_maintenance_page_passes_axe_on_a_phone(phone, live_server, shop, admin_user):
+    with database.connection_context():
+        templates.save_template("PRESS-FIX", {"title": "Press repair", "fields": [{"name": "cause", "kind": "text"}],
+                                              "checklist": [{"text": "Pressure", "kind": "reading", "min": "1"}]},
+                                by="pat")
+        create_rule(name="Line 1 to Ella", area="A1", technician="ELEC")
+        staff.add_shift("ELEC", "Mon", "06:00", "14:00")
+        requests.submit_request(asset="PRESS-1", description="Ram knocks", reporter="Tom")
+        from central.maintenance.workorders import create_work_order
+
+        create_work_order(asset="PRESS-1", template="PRESS-FIX", by="boss")
+    sign_in(phone, live_server, admin_user)
+    for path in ["/maintenance", "/maintenance/my", "/maintenance/work-orders?q=press", "/maintenance/work-orders/new",
+                 "/maintenance/work-orders/MWO-000001", "/maintenance/report", "/maintenance/requests",
+                 "/maintenance/assets", "/maintenance/assets/PRESS-1", "/maintenance/assets/PRESS-1/edit",
+                 "/maintenance/templates", "/maintenance/templates/edit", "/maintenance/templates/PRESS-FIX/edit",
+                 "/maintenance/rules", "/maintenance/technicians", "/maintenance/contractors"]:
+        phone.goto(live_server.url + path)
+        assert phone.locator("h1").count() == 1, path
+        assert_accessible(phone)
+        assert_no_sideways_scroll(phone)
