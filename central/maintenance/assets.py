@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import peewee as pw
 
-from central.db import database
 from central.errors import Conflict, ValidationError
 from central.lookup import by_code
-from central.maintenance.checks import check_choice, insert_new
+from central.maintenance.checks import check_choice, insert_new, transaction
 from central.models import Area, Asset, Line, Machine
 from central.models.maintenance import CRITICALITIES
 from central.operators import check_bool, check_changes, check_code, check_text
@@ -30,14 +29,14 @@ def get_asset(code: str, field: str = "asset") -> Asset:
 def create_area(code, name="") -> Area:
     """Add an area of the plant."""
     code, name = check_code("code", code), check_text("name", name)
-    with database.atomic():
+    with transaction():
         return insert_new(Area, code, "area", name=name)
 
 
 def create_line(code, area, name="") -> Line:
     """Add a line in an area."""
     code, name = check_code("code", code), check_text("name", name)
-    with database.atomic():
+    with transaction():
         the_area = get_area(check_code("area", area))
         return insert_new(Line, code, "line", area=the_area, name=name)
 
@@ -85,7 +84,7 @@ def create_asset(code, **values) -> Asset:
     """Add an asset; ``machine`` links it to a machine of the same plant (one asset per machine)."""
     check_changes(values, ASSET_FIELDS, "is not a field of an asset")
     code = check_code("code", code)
-    with database.atomic():
+    with transaction():
         fields = _placement(values)
         _machine_free(fields.get("machine"), None)
         insert_new(Asset, code, "asset", **fields)
@@ -95,7 +94,7 @@ def create_asset(code, **values) -> Asset:
 def update_asset(code: str, changes: dict) -> Asset:
     """Change an asset's name, placement, location, criticality, machine or active flag."""
     check_changes(changes, ASSET_FIELDS, "is not a field of an asset (the code cannot change)")
-    with database.atomic():
+    with transaction():
         asset = get_asset(code)
         fields = _placement(changes)
         if "line" in fields and "area" not in changes and fields["line"] is None:

@@ -10,10 +10,9 @@ from datetime import datetime
 import peewee as pw
 
 from central.certification import HeldCertifications
-from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.maintenance.assets import get_area, get_asset
-from central.maintenance.checks import check_choice
+from central.maintenance.checks import check_choice, transaction
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, set_status, write_log
 from central.maintenance.staff import Schedules, get_team, get_technician
 from central.models import (Area, Asset, Assignee, AssignmentRule, MaintenanceWorkOrder, Operator, Skill,
@@ -74,14 +73,14 @@ def create_rule(**values) -> AssignmentRule:
     fields = _rule_fields(values)
     if "name" not in fields:
         raise ValidationError("name", "is required")
-    with database.atomic():
+    with transaction():
         _check_target(fields)
         return AssignmentRule.create(**fields)
 
 
 def update_rule(rule_id: int, changes: dict) -> AssignmentRule:
     """Change a rule."""
-    with database.atomic():
+    with transaction():
         rule = get_rule(rule_id)
         fields = _rule_fields(changes)
         merged = {"technician": rule.technician, "team": rule.team, **{k: v for k, v in fields.items()
@@ -94,7 +93,7 @@ def update_rule(rule_id: int, changes: dict) -> AssignmentRule:
 
 def delete_rule(rule_id: int) -> None:
     """Remove a rule; assignments it made keep their reason."""
-    with database.atomic():
+    with transaction():
         AssignmentRule.delete().where(AssignmentRule.id == get_rule(rule_id).id).execute()
 
 
@@ -246,7 +245,7 @@ def _add(wo: MaintenanceWorkOrder, tech: Technician, *, by: str, why: str, rule=
 
 def assign(number: str, technician: str, *, by: str, why: str = "") -> Assignee:
     """A supervisor puts a technician on a work order (added to any already on it)."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         if wo.status not in OPEN_STATUSES:
             raise Conflict("status", f"{wo.number} is {wo.status}; only open work can be assigned")
@@ -261,7 +260,7 @@ def assign(number: str, technician: str, *, by: str, why: str = "") -> Assignee:
 
 def unassign(number: str, technician: str, *, by: str) -> None:
     """Take a technician off a work order; with nobody left, assigned work goes back to open."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         tech = get_technician(check_code("technician", technician))
         changed = (Assignee.update(active=False, removed_at=utcnow())
@@ -276,7 +275,7 @@ def unassign(number: str, technician: str, *, by: str) -> None:
 
 def reassign(number: str, to: str, *, by: str, why: str = "") -> Assignee:
     """Give the work to ``to`` instead of everyone on it now."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         for row in current_assignees(wo):
             if row.technician.code != to:

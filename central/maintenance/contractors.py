@@ -1,10 +1,9 @@
 """The contractor directory: company, trade, contact and rates."""
 from __future__ import annotations
 
-from central.db import database
 from central.errors import ValidationError
 from central.lookup import by_code
-from central.maintenance.checks import insert_new
+from central.maintenance.checks import insert_new, transaction
 from central.models import Contractor
 from central.operators import check_bool, check_changes, check_code, check_text
 from central.quantities import parse_decimal
@@ -40,7 +39,7 @@ def create_contractor(code, **values) -> Contractor:
     code = check_code("code", code)
     if not values.get("company"):
         raise ValidationError("company", "is required")
-    with database.atomic():
+    with transaction():
         insert_new(Contractor, code, "contractor", **_fields(values))
         return get_contractor(code)
 
@@ -48,7 +47,7 @@ def create_contractor(code, **values) -> Contractor:
 def update_contractor(code: str, changes: dict) -> Contractor:
     """Change a contractor's details."""
     check_changes(changes, FIELDS, "is not a field of a contractor (the code cannot change)")
-    with database.atomic():
+    with transaction():
         contractor = get_contractor(code)
         fields = _fields(changes)
         if fields:

@@ -13,7 +13,7 @@ import peewee as pw
 from central.db import database
 from central.errors import Conflict, NotFound
 from central.flags import raise_flag
-from central.maintenance.checks import check_description
+from central.maintenance.checks import check_description, transaction
 from central.models import Assignee, LogEntry, MaintenanceWorkOrder, TimeEntry, utcnow
 
 OPEN_STATUSES = ("open", "assigned", "in_progress", "on_hold")
@@ -46,7 +46,7 @@ def write_log(wo: MaintenanceWorkOrder, kind: str, text: str, by: str, at: datet
 def add_note(number: str, text, *, by: str) -> LogEntry:
     """A technician's note on the work order."""
     text = check_description("text", text)
-    with database.atomic():
+    with transaction():
         return write_log(get_work_order(number), "note", text, by)
 
 
@@ -76,7 +76,7 @@ def set_status(wo: MaintenanceWorkOrder, status: str, by: str, note: str = "", *
 
 def start(number: str, *, by: str) -> MaintenanceWorkOrder:
     """Work begins (the first timer started does this too)."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _check(wo, "start")
         return set_status(wo, "in_progress", by, started_at=wo.started_at or utcnow())
@@ -89,7 +89,7 @@ def hold(number: str, reason, *, by: str) -> MaintenanceWorkOrder:
 
 def resume(number: str, *, by: str) -> MaintenanceWorkOrder:
     """Take work off hold: back to in progress if it had started, else assigned or open."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _check(wo, "resume")
         staffed = Assignee.select().where(Assignee.work_order == wo.id, Assignee.active == True).exists()  # noqa: E712
@@ -105,7 +105,7 @@ def cancel(number: str, reason, *, by: str) -> MaintenanceWorkOrder:
 def _stop_work(number: str, action: str, status: str, reason_field: str, reason, by: str) -> MaintenanceWorkOrder:
     """Hold or cancel: the reason is required, running timers stop, the reason is kept and logged."""
     reason = check_description("reason", reason, max_length=500)
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _check(wo, action)
         stop_running_timers(wo, by)

@@ -7,7 +7,7 @@ import uuid
 
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
-from central.maintenance.checks import check_description
+from central.maintenance.checks import check_description, transaction
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, write_log
 from central.maintenance.workorders import create_work_order
 from central.models import Asset, MaintenanceWorkOrder, WorkRequest, utcnow
@@ -23,7 +23,7 @@ def submit_request(*, asset, description, reporter="", user: str | None = None) 
         raise ValidationError("asset", "is required: which machine is it?")
     description = check_description("description", description, max_length=MAX_DESCRIPTION)
     reporter = check_text("reporter", reporter, 128)
-    with database.atomic():
+    with transaction():
         the_asset = Asset.get_or_none(Asset.code == code)
         if the_asset is None or not the_asset.active:
             raise NotFound("asset", f"no asset {code!r}: check the code on the machine's label")
@@ -73,7 +73,7 @@ def _decide(req: WorkRequest, status: str, by: str, decision: str | None, wo: Ma
 def approve(number: str, *, by: str, type=None, priority=None, template=None, required_skill=None, due=None,
             title=None) -> WorkRequest:
     """Turn the request into a work order (once); the work order goes through the assignment rules."""
-    with database.atomic():
+    with transaction():
         req = _undecided(number)
         wo = create_work_order(asset=req.asset.code, title=title or req.description.splitlines()[0][:80],
                                description=f"{req.description}\n\nReported by {req.reporter or req.reported_by or 'anonymous'}"
@@ -85,7 +85,7 @@ def approve(number: str, *, by: str, type=None, priority=None, template=None, re
 
 def merge(number: str, into: str, *, by: str) -> WorkRequest:
     """The problem is already being worked on: attach the request to that open work order on the same asset."""
-    with database.atomic():
+    with transaction():
         req = _undecided(number)
         wo = get_work_order(check_code("into", into), "into")
         if wo.asset_id != req.asset_id:
@@ -99,7 +99,7 @@ def merge(number: str, into: str, *, by: str) -> WorkRequest:
 def reject(number: str, reason, *, by: str) -> WorkRequest:
     """Turn a request down with a reason the reporter sees."""
     reason = check_description("reason", reason, max_length=500)
-    with database.atomic():
+    with transaction():
         return _decide(_undecided(number), "rejected", by, reason, None)
 
 

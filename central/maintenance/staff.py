@@ -5,10 +5,9 @@ from datetime import datetime, timedelta
 
 import peewee as pw
 
-from central.db import database
 from central.errors import Conflict, ValidationError
 from central.lookup import by_code
-from central.maintenance.checks import insert_new
+from central.maintenance.checks import insert_new, transaction
 from central.models import OnCall, Operator, Shift, Team, TeamMember, Technician, User, utcnow
 from central.operators import check_bool, check_changes, check_code, check_text, get_operator
 from central.quantities import parse_decimal
@@ -63,7 +62,7 @@ def create_technician(code, **values) -> Technician:
     """Add a technician: a login with the technician role and/or an operator badge (their skills)."""
     check_changes(values, TECHNICIAN_FIELDS, "is not a field of a technician")
     code = check_code("code", code)
-    with database.atomic():
+    with transaction():
         fields = _links(values)
         _unique_links(fields, None)
         insert_new(Technician, code, "technician", **fields)
@@ -73,7 +72,7 @@ def create_technician(code, **values) -> Technician:
 def update_technician(code: str, changes: dict) -> Technician:
     """Change a technician's name, login, operator, rate or active flag."""
     check_changes(changes, TECHNICIAN_FIELDS, "is not a field of a technician (the code cannot change)")
-    with database.atomic():
+    with transaction():
         tech = get_technician(code)
         fields = _links(changes)
         _unique_links(fields, tech.id)
@@ -110,7 +109,7 @@ def technician_dict(tech: Technician) -> dict:
 def create_team(code, name="", members: list[str] = ()) -> Team:
     """Add a team of technicians."""
     code, name = check_code("code", code), check_text("name", name)
-    with database.atomic():
+    with transaction():
         team = insert_new(Team, code, "team", name=name)
         _set_members(team, members)
         return team
@@ -118,7 +117,7 @@ def create_team(code, name="", members: list[str] = ()) -> Team:
 
 def set_team_members(code: str, members: list[str]) -> Team:
     """Replace a team's members with these technician codes."""
-    with database.atomic():
+    with transaction():
         team = get_team(code)
         TeamMember.delete().where(TeamMember.team == team.id).execute()
         _set_members(team, members)
@@ -170,7 +169,7 @@ def add_shift(technician: str, weekday, start: str, end: str) -> Shift:
     minutes = finish - begin if finish > begin else finish + DAY - begin
     if minutes <= 0 or minutes > DAY:
         raise ValidationError("end", "a shift lasts more than zero and at most 24 hours")
-    with database.atomic():
+    with transaction():
         return Shift.create(technician=get_technician(technician), weekday=weekday, start_minute=begin, minutes=minutes)
 
 
@@ -178,7 +177,7 @@ def add_on_call(technician: str, starts_at: datetime, ends_at: datetime) -> OnCa
     """A period of the on-call calendar."""
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError("ends_at", "must be after starts_at")
-    with database.atomic():
+    with transaction():
         return OnCall.create(technician=get_technician(technician), starts_at=starts_at, ends_at=ends_at)
 
 
@@ -187,7 +186,7 @@ def remove_schedule(kind: str, entry_id: int) -> None:
     model = {"shift": Shift, "on_call": OnCall}.get(kind)
     if model is None:
         raise ValidationError("kind", "must be shift or on_call")
-    with database.atomic():
+    with transaction():
         model.delete().where(model.id == entry_id).execute()
 
 

@@ -9,10 +9,9 @@ import json
 
 from central.checklists import check_steps
 from central.customfields import check_definitions
-from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.lookup import by_code
-from central.maintenance.checks import check_choice, check_description
+from central.maintenance.checks import check_choice, check_description, transaction
 from central.models import MaintenanceTemplate, TemplateVersion
 from central.models.maintenance import MWO_TYPES, PRIORITIES
 from central.operators import check_bool, check_code, check_text
@@ -60,7 +59,7 @@ def save_template(code, spec: dict, *, by: str) -> TemplateVersion:
     code = check_code("code", code)
     fields = _version_fields(spec)
     name = check_text("name", spec.get("name") or fields["title"])
-    with database.atomic():
+    with transaction():
         template = MaintenanceTemplate.get_or_none(MaintenanceTemplate.code == code)
         if template is None:
             template = MaintenanceTemplate.create(code=code, name=name)
@@ -75,7 +74,7 @@ def save_template(code, spec: dict, *, by: str) -> TemplateVersion:
 
 def set_template_active(code: str, active: bool) -> MaintenanceTemplate:
     """Retire a template (no new work orders from it) or bring it back."""
-    with database.atomic():
+    with transaction():
         template = get_template(code)
         MaintenanceTemplate.update(active=check_bool("active", active)).where(MaintenanceTemplate.id == template.id).execute()
         return get_template(code)

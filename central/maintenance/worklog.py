@@ -15,11 +15,10 @@ from biip.gs1_messages import GS1Message
 from central import inventory
 from central.checklists import judge
 from central.customfields import check_value
-from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor
 from central.maintenance import lifecycle
-from central.maintenance.checks import check_datetime
+from central.maintenance.checks import check_datetime, transaction
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, set_status, write_log
 from central.maintenance.staff import get_technician
 from central.models import (Batch, CheckResult, Contractor, ContractorJob, FieldValue, Item, Location, LogEntry,
@@ -49,7 +48,7 @@ def set_fields(number: str, values: dict, *, by: str) -> list[FieldValue]:
     """Fill in custom fields (by name); each value is checked against its definition."""
     if not isinstance(values, dict):
         raise ValidationError("fields", "must be an object of field name → value")
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _writable(wo)
         specs = {s["name"]: s for s in definition(wo)[0]}
@@ -71,7 +70,7 @@ def record_check(number: str, step, *, result: str | None = None, reading=None, 
     """Answer one checklist step, once. A failed step or a reading outside its limits flags the work
     order; with ``follow_up`` it also opens a corrective follow-up work order on the same asset."""
     note = check_text("note", note, 1000)
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _writable(wo)
         steps = definition(wo)[1]
@@ -114,7 +113,7 @@ def start_timer(number: str, technician: str, *, by: str, at: datetime | None = 
     """A technician starts work (from a phone): a running timer; any other timer of theirs stops,
     and the work order goes in progress."""
     at = at or utcnow()
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _writable(wo)
         tech = get_technician(check_code("technician", technician))
@@ -134,7 +133,7 @@ def start_timer(number: str, technician: str, *, by: str, at: datetime | None = 
 def stop_timer(number: str, technician: str, *, by: str, note="", at: datetime | None = None) -> TimeEntry:
     """Stop the technician's running timer on this work order."""
     note = check_text("note", note, 1000)
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number)
         tech = get_technician(check_code("technician", technician))
         entry = TimeEntry.get_or_none(TimeEntry.work_order == wo.id, TimeEntry.technician == tech.id,
@@ -162,7 +161,7 @@ def add_time(number: str, technician: str, *, started_at, minutes=None, ended_at
         raise ValidationError("minutes", f"one entry is at most {MAX_ENTRY_MINUTES} minutes (24 hours)")
     if end > utcnow() + timedelta(minutes=5):
         raise ValidationError("ended_at", "time cannot be entered for the future")
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number)
         if wo.status == "cancelled":
             raise Conflict("status", f"{wo.number} is cancelled")
@@ -226,7 +225,7 @@ def issue_part(number: str, *, qty, by: str, item: str | None = None, batch: str
     production (FIFO or average cost). Parts used that stock does not show are booked anyway
     and flagged, on the stock and on the work order."""
     qty = parse_decimal("qty", qty, positive=True)
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         if wo.status == "cancelled":
             raise Conflict("status", f"{wo.number} is cancelled")
@@ -263,7 +262,7 @@ def add_contractor(number: str, contractor: str, *, agreed_price, scope="", by: 
     """Engage a contractor on the work order at an agreed price."""
     price = parse_decimal("agreed_price", agreed_price, non_negative=True)
     scope = check_text("scope", scope, 1000)
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         _writable(wo)
         company = Contractor.get_or_none(Contractor.code == check_code("contractor", contractor))
@@ -280,7 +279,7 @@ def add_contractor(number: str, contractor: str, *, agreed_price, scope="", by: 
 def complete(number: str, *, by: str, at: datetime | None = None) -> MaintenanceWorkOrder:
     """Work is done: every required field filled and every checklist step answered; running timers stop."""
     at = at or utcnow()
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         lifecycle._check(wo, "complete")
         fields, steps = definition(wo)
@@ -300,7 +299,7 @@ def complete(number: str, *, by: str, at: datetime | None = None) -> Maintenance
 
 def sign_off(number: str, *, by: str) -> MaintenanceWorkOrder:
     """A supervisor signs off done work that requires it."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         if wo.status != "done":
             raise Conflict("status", f"{wo.number} is {wo.status}; only done work is signed off")
@@ -316,7 +315,7 @@ def sign_off(number: str, *, by: str) -> MaintenanceWorkOrder:
 
 def require_signoff(number: str, required: bool, *, by: str) -> MaintenanceWorkOrder:
     """A supervisor requires (or no longer requires) sign-off of a work order."""
-    with database.atomic():
+    with transaction():
         wo = get_work_order(number, lock=True)
         if wo.signed_off_by:
             raise Conflict("requires_signoff", f"{wo.number} is signed off already")

@@ -7,11 +7,10 @@ from datetime import datetime
 
 import peewee as pw
 
-from central.db import database
 from central.errors import ValidationError
 from central.maintenance.assets import get_asset
 from central.maintenance.assignment import auto_assign
-from central.maintenance.checks import check_choice, check_datetime, check_description
+from central.maintenance.checks import check_choice, check_datetime, check_description, transaction
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, write_log
 from central.maintenance.templates import current_version, get_template
 from central.models import (Area, Asset, Assignee, MaintenanceWorkOrder, Technician, TemplateVersion, utcnow)
@@ -34,7 +33,7 @@ def create_work_order(*, asset, title=None, description="", type=None, priority=
     unless ``auto`` is false."""
     check_choice("source", source, MWO_SOURCES)
     values = {"wo_type": type, "priority": priority, "title": title, "requires_signoff": requires_signoff}
-    with database.atomic():
+    with transaction():
         the_asset = get_asset(check_code("asset", asset))
         if not the_asset.active:
             raise ValidationError("asset", f"asset {the_asset.code} is retired")

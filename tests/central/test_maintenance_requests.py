@@ -90,3 +90,29 @@ def test_parts_used_always_match_the_stock_ledger(shop, uses):
         assert set(by_key.values()) == {0}
         assert worklog.costs([wo.id])["parts"] == sum(p.value for p in parts)
         txn.rollback()
+
+
+def test_two_supervisors_approving_at_once_make_one_work_order(shop):
+    import threading
+
+    req = requests.submit_request(asset="PRESS-1", description="Knocks")
+    database.close()
+    outcomes, start = [], threading.Barrier(2)
+
+    def approve():
+        with database.connection_context():
+            start.wait()
+            try:
+                requests.approve(req.number, by="sue")
+                outcomes.append("approved")
+            except Conflict:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=approve) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    database.connect(reuse_if_open=True)
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert MaintenanceWorkOrder.select().count() == 1
