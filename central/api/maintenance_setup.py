@@ -345,6 +345,30 @@ def maintenance_on_call_create(path: CodePath, body: OnCallCreate):
     return jsonify(_schedule(path.code)), 201
 
 
+class ShiftPath(CodePath):
+    shift_id: Id
+
+
+class OnCallPath(CodePath):
+    period_id: Id
+
+
+@api.delete("/maintenance/technicians/<code>/shifts/<int:shift_id>", responses=answers((204, None), 404))
+@require_role(*PLANNERS)
+def maintenance_shifts_delete(path: ShiftPath):
+    """Remove one of a technician's weekly shifts."""
+    staff.remove_schedule(path.code, "shift", path.shift_id)
+    return "", 204
+
+
+@api.delete("/maintenance/technicians/<code>/on-call/<int:period_id>", responses=answers((204, None), 404))
+@require_role(*PLANNERS)
+def maintenance_on_call_delete(path: OnCallPath):
+    """Remove one of a technician's on-call periods."""
+    staff.remove_schedule(path.code, "on_call", path.period_id)
+    return "", 204
+
+
 def _team_dict(team, members) -> dict:
     return {"code": team.code, "name": team.name, "members": [m.code for m in members]}
 
@@ -538,6 +562,17 @@ def maintenance_templates_save(path: CodePath, body: TemplateSave):
 def maintenance_templates_get(path: CodePath):
     """The current version of a template."""
     return jsonify(templates.version_dict(templates.current_version(templates.get_template(path.code))))
+
+
+class TemplateSwitch(Strict):
+    active: bool = Field(description="false retires the template: no new work orders from it")
+
+
+@api.patch("/maintenance/templates/<code>", responses=answers((200, TemplateOut), 404))
+@require_role(*PLANNERS)
+def maintenance_templates_switch(path: CodePath, body: TemplateSwitch):
+    """Retire a template or bring it back."""
+    return jsonify(_template_dict(templates.set_template_active(path.code, body.active)))
 
 
 @api.get("/maintenance/templates/<code>/versions/<int:version>", responses=answers((200, TemplateVersionOut), 404))

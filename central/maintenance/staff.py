@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import peewee as pw
 
-from central.errors import Conflict, ValidationError
+from central.errors import Conflict, NotFound, ValidationError
 from central.lookup import by_code
 from central.maintenance.checks import insert_new, transaction
 from central.models import OnCall, Operator, Shift, Team, TeamMember, Technician, User, utcnow
@@ -181,13 +181,15 @@ def add_on_call(technician: str, starts_at: datetime, ends_at: datetime) -> OnCa
         return OnCall.create(technician=get_technician(technician), starts_at=starts_at, ends_at=ends_at)
 
 
-def remove_schedule(kind: str, entry_id: int) -> None:
-    """Delete a shift or an on-call period."""
+def remove_schedule(technician: str, kind: str, entry_id: int) -> None:
+    """Delete one of a technician's shifts or on-call periods; NotFound if they have no such entry."""
     model = {"shift": Shift, "on_call": OnCall}.get(kind)
     if model is None:
         raise ValidationError("kind", "must be shift or on_call")
     with transaction():
-        model.delete().where(model.id == entry_id).execute()
+        tech = get_technician(technician)
+        if not model.delete().where(model.id == entry_id, model.technician == tech.id).execute():
+            raise NotFound(kind, f"{tech.code} has no {kind.replace('_', '-')} entry {entry_id}")
 
 
 def shift_text(shift: Shift) -> str:

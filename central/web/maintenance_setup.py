@@ -171,6 +171,14 @@ def maintenance_template_edit(code):
                            types=MWO_TYPES, priorities=PRIORITIES, field_kinds=FIELD_KINDS, step_kinds=STEP_KINDS)
 
 
+@web.post("/maintenance/templates/<code>/active")
+@require_role(*PLANNERS)
+def maintenance_template_switch(code):
+    """Retire a template (no new work orders from it) or bring it back."""
+    template = templates.set_template_active(code, request.form.get("active") == "yes")
+    return _done(f"Template {code} {'in use' if template.active else 'retired'}.", "web.maintenance_templates")
+
+
 # --- rules ---------------------------------------------------------------------------------------------
 
 RULE_KEYS = ("name", "position", "area", "asset", "type", "skill", "technician", "team")
@@ -190,6 +198,19 @@ def maintenance_rules():
     return render_template("maintenance/rules.html", rows=assignment.list_rules(), areas=assets.list_areas(),
                            assets=assets.list_assets(), types=MWO_TYPES, skills=list_skills(),
                            technicians=staff.list_technicians(active=True), teams=staff.list_teams())
+
+
+@web.post("/maintenance/rules/<int:rule_id>/active")
+@require_role(*PLANNERS)
+def maintenance_rule_switch(rule_id):
+    """Switch a rule off (it is kept, not tried) or on again."""
+    try:
+        rule = assignment.update_rule(rule_id, {"active": request.form.get("active") == "yes"})
+    except ShopfloorError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Rule {rule.name!r} {'on' if rule.active else 'off'}.", "ok")
+    return redirect(url_for("web.maintenance_rules"))
 
 
 @web.post("/maintenance/rules/<int:rule_id>/delete")
@@ -222,6 +243,20 @@ def maintenance_technicians():
                            operators=list_operators(active=True))
 
 
+@web.post("/maintenance/technicians/<code>")
+@require_role(*PLANNERS)
+def maintenance_technician_save(code):
+    """Change a technician's name, login, badge, rate, or take them out of (or back into) service."""
+    changes = {**_form("name", "user", "operator", "hourly_rate"), "active": request.form.get("active") == "on"}
+    try:
+        staff.update_technician(code, changes)
+    except ShopfloorError as exc:
+        flash(f"{code}: {exc}", "error")
+    else:
+        flash(f"Technician {code} saved.", "ok")
+    return redirect(url_for("web.maintenance_technicians") + f"#tech-{code}")
+
+
 @web.post("/maintenance/technicians/<code>/schedule")
 @require_role(*PLANNERS)
 def maintenance_schedule(code):
@@ -230,7 +265,7 @@ def maintenance_schedule(code):
     try:
         if form["remove"]:
             kind, _, entry = form["remove"].partition(":")
-            staff.remove_schedule(kind, int(entry))
+            staff.remove_schedule(code, kind, int(entry) if entry.isdigit() else 0)
         elif form["kind"] == "on_call":
             staff.add_on_call(code, check_datetime("starts_at", form["starts_at"], required=True),
                               check_datetime("ends_at", form["ends_at"], required=True))
@@ -274,5 +309,19 @@ def maintenance_contractors():
         return added
     return render_template("maintenance/contractors.html", rows=contractors.list_contractors(),
                            trade=request.args.get("trade", ""))
+
+
+@web.post("/maintenance/contractors/<code>")
+@require_role(*PLANNERS)
+def maintenance_contractor_save(code):
+    """Change a contractor's details or take them off the list of active contractors."""
+    changes = {**_form(*CONTRACTOR_KEYS), "active": request.form.get("active") == "on"}
+    try:
+        contractors.update_contractor(code, changes)
+    except ShopfloorError as exc:
+        flash(f"{code}: {exc}", "error")
+    else:
+        flash(f"Contractor {code} saved.", "ok")
+    return redirect(url_for("web.maintenance_contractors"))
 
 

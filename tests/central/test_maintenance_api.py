@@ -37,8 +37,12 @@ def test_set_up_through_the_api(client):
     ok(client.get(f"{B}/areas"), ms.AreaList)
     ok(client.post(f"{B}/technicians/MECH/shifts", json={"weekday": "Mon", "start": "22:00", "end": "06:00"}),
        ms.ScheduleOut, 201)
-    ok(client.post(f"{B}/technicians/MECH/on-call", json={"starts_at": "2026-11-28T18:00:00Z",
-                                                          "ends_at": "2026-11-29T06:00:00Z"}), ms.ScheduleOut, 201)
+    ok(client.post(f"{B}/technicians/MECH/on-call", json={"starts_at": "2030-11-28T18:00:00Z",
+                                                          "ends_at": "2030-11-29T06:00:00Z"}), ms.ScheduleOut, 201)
+    schedule = ok(client.get(f"{B}/technicians/MECH/schedule"), ms.ScheduleOut)
+    assert client.delete(f"{B}/technicians/MECH/shifts/{schedule['shifts'][0]['id']}").status_code == 204
+    assert client.delete(f"{B}/technicians/ELEC/on-call/{schedule['on_call'][0]['id']}").status_code == 404
+    assert ok(client.get(f"{B}/technicians/MECH/schedule"), ms.ScheduleOut)["shifts"] == []
     ok(client.get(f"{B}/technicians"), ms.TechnicianList)
     ok(client.post(f"{B}/teams", json={"code": "MAINT", "members": ["ELEC", "MECH"]}), ms.TeamOut, 201)
     ok(client.get(f"{B}/teams"), ms.TeamList)
@@ -53,6 +57,7 @@ def test_set_up_through_the_api(client):
     ok(client.put(f"{B}/templates/PUMP", json={**tmpl, "title": "Pump check v2"}), ms.TemplateVersionOut, 201)
     assert ok(client.get(f"{B}/templates/PUMP/versions/1"), ms.TemplateVersionOut)["title"] == "Pump check"
     assert client.get(f"{B}/templates/PUMP/versions/7").status_code == 404
+    assert ok(client.patch(f"{B}/templates/PUMP", json={"active": False}), ms.TemplateOut)["active"] is False
     rule = ok(client.post(f"{B}/rules", json={"name": "Team", "team": "MAINT"}), ms.RuleOut, 201)
     ok(client.patch(f"{B}/rules/{rule['id']}", json={"position": 5}), ms.RuleOut)
     ok(client.get(f"{B}/rules"), ms.RuleList)

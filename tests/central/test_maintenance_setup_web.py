@@ -1,6 +1,7 @@
 """Planners' pages: a template built row by row in the form (new versions), assets, rules,
 technicians with schedules and teams, contractors."""
 import re
+from datetime import datetime
 
 import pytest
 
@@ -88,3 +89,34 @@ def test_assets_rules_technicians_teams_and_contractors(planner):
         assert (shift.weekday, shift.start_minute, shift.minutes, staff.shift_text(shift)) == (2, 1320, 480, "Wed 22:00–06:00")
         assert TeamMember.select().count() == 2 and AssignmentRule.get().team.code == "DAY"
         assert Contractor.get().hourly_rate == 95
+
+
+def test_changing_technicians_contractors_templates_and_rules(planner):
+    with database.connection_context():
+        templates.save_template("OIL", {"title": "Oil"}, by="pat")
+        staff.add_on_call("MECH", datetime(2026, 1, 1), datetime(2026, 1, 2))
+        from central.maintenance.contractors import create_contractor
+        from central.maintenance.assignment import create_rule
+
+        create_contractor("ELX", company="Elektro")
+        rule = create_rule(name="All", technician="MECH", active=False)
+    resp = post(planner, "/maintenance/technicians", "/maintenance/technicians/MECH",
+                {"name": "Max M", "user": "max", "operator": "OP-M", "hourly_rate": "48"})  # no "active": off
+    assert "Technician MECH saved." in resp.get_data(as_text=True)
+    resp = post(planner, "/maintenance/contractors", "/maintenance/contractors/ELX",
+                {"company": "Elektro GmbH", "trade": "electrical", "hourly_rate": "", "active": "on"})
+    assert "Contractor ELX saved." in resp.get_data(as_text=True)
+    resp = post(planner, "/maintenance/templates", "/maintenance/templates/OIL/active", {"active": "no"})
+    assert "Template OIL retired." in resp.get_data(as_text=True)
+    resp = post(planner, "/maintenance/rules", f"/maintenance/rules/{rule.id}/active", {"active": "yes"})
+    assert "technician MECH is inactive" in resp.get_data(as_text=True)  # switching on checks the target again
+    with database.connection_context():
+        tech = staff.get_technician("MECH")
+        assert (tech.name, tech.hourly_rate, tech.active) == ("Max M", 48, False)
+        assert Contractor.get().company == "Elektro GmbH" and templates.get_template("OIL").active is False
+        from central.maintenance.workorders import create_work_order
+        from central.errors import ValidationError
+
+        with pytest.raises(ValidationError) as err:
+            create_work_order(asset="PUMP-2", template="OIL", by="pat")
+        assert err.value.field == "template"
