@@ -49,7 +49,9 @@ def batch_record(code: str) -> dict:
                                 "planned_qty": str(wo.planned_qty), "started_at": _iso(wo.started_at),
                                 "completed_at": _iso(wo.completed_at),
                                 "costs": {"materials": str(wo.input_cost), "conversion": str(wo.conversion_cost),
-                                          "outputs": str(wo.output_value), "scrap_loss": str(wo.scrap_loss)}}
+                                          "outputs": str(wo.output_value), "scrap_loss": str(wo.scrap_loss),
+                                          "variance": str(wo.variance), "settled_at": _iso(wo.settled_at),
+                                          "basis": "settled" if wo.settled_at else "provisional"}}
         record["inputs"] = _inputs(wo)
         subjects += [i["batch"] for i in record["inputs"] if i["batch"]]
         record["stages"] = [{"seq": s.seq, "work_centre": s.work_centre.code, "standard_minutes": str(s.standard_minutes),

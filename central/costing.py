@@ -178,7 +178,7 @@ def _take_average(item: Item, qty: Decimal) -> Decimal:
     return value
 
 
-def revalue(item: Item, batch: Batch, delta: Decimal) -> Decimal:
+def revalue(item: Item, batch: Batch | None, delta: Decimal) -> Decimal:
     """Add ``delta`` to the value of ``batch`` still in stock (its newest open layer, or the pool)."""
     if delta == 0:
         return ZERO
@@ -194,6 +194,45 @@ def revalue(item: Item, batch: Batch, delta: Decimal) -> Decimal:
     CostLayer.update(value=layer.value + delta, unit_cost=_unit(layer.qty, layer.value + delta, layer.unit_cost)).where(
         CostLayer.id == layer.id).execute()
     return delta
+
+
+def revalue_batches(changes: list[tuple[Item, Batch, Decimal]]) -> list[Decimal]:
+    """``revalue`` for many batches at once: one read of their newest open layers, one bulk update.
+
+    Returns what was applied to each (zero where the batch has no open layer left).
+    """
+    fifo_ids = [b.id for item, b, d in changes if d and item.costing != "average"]
+    newest: dict[int, CostLayer] = {}
+    if fifo_ids:
+        for start in range(0, len(fifo_ids), 500):
+            for layer in (CostLayer.select().where(CostLayer.batch.in_(fifo_ids[start:start + 500]),
+                                                   CostLayer.is_open == True).order_by(CostLayer.id)):  # noqa: E712
+                newest[layer.batch_id] = layer
+    applied, pools = [], {}
+    for item, batch, delta in changes:
+        if not delta:
+            applied.append(ZERO)
+        elif item.costing == "average":
+            pools.setdefault(item.id, [item, ZERO])[1] += delta
+            applied.append(delta)
+        elif batch.id in newest:
+            layer = newest[batch.id]
+            layer.value += delta
+            layer.unit_cost = _unit(layer.qty, layer.value, layer.unit_cost)
+            applied.append(delta)
+        else:
+            applied.append(ZERO)
+    touched = [newest[b.id] for item, b, d in changes if d and b.id in newest]
+    touched = list({layer.id: layer for layer in touched}.values())
+    v, u = CostLayer.value, CostLayer.unit_cost
+    for start in range(0, len(touched), 500):
+        part = touched[start:start + 500]
+        CostLayer.update(value=Case(CostLayer.id, [(raw(x.id), raw(v.db_value(x.value))) for x in part]),
+                         unit_cost=Case(CostLayer.id, [(raw(x.id), raw(u.db_value(x.unit_cost))) for x in part])).where(
+            CostLayer.id.in_([x.id for x in part])).execute()
+    for item, delta in pools.values():
+        revalue(item, None, delta)
+    return applied
 
 
 def stock_value(item_ids: list[int] | None = None) -> dict[int, Decimal]:

@@ -95,6 +95,28 @@ def insert_rows(model, field_names: tuple[str, ...], rows: list[tuple]) -> None:
         database.execute_sql(head + ", ".join([one] * len(chunk)), params)
 
 
+def insert_dicts(model, rows: list[dict]) -> None:
+    """``insert_rows`` for rows given as dicts by field name, missing fields taking their defaults.
+
+    Every field but the auto-increment key is written, as ``Model.insert_many`` would.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
+    defaults = {f.name: f.default for f in fields}
+    values = []
+    for row in rows:
+        out = []
+        for f in fields:
+            if f.name in row:
+                value = row[f.name]
+            else:
+                value = defaults[f.name]() if callable(defaults[f.name]) else defaults[f.name]
+            out.append(value.id if isinstance(value, pw.Model) else value)
+        values.append(tuple(out))
+    insert_rows(model, tuple(f.name for f in fields), values)
+
+
 def _copy_text(value) -> str:
     """One value in COPY's text format."""
     if value is None:

@@ -1,20 +1,24 @@
-"""Batch genealogy: links derived from work orders, and the recall query (trace back and forward).
+"""Batch genealogy: which batches went into which, and the recall query (trace back and forward).
 
-A link says "this much of batch P went into the work order that made batch C". Links are
-derived, not appended: ``relink`` rebuilds a work order's links from its consumptions and its
-outputs in one statement, so they come out the same whatever order the facts arrived in.
-A trace is one recursive query (``WITH RECURSIVE``), the same SQL on SQLite and PostgreSQL.
+Stored linearly: ``work_order_input`` says how much of a batch a work order consumed (net),
+``work_order_output`` which batches it made. A batch's parents are the inputs of the work order
+that made it, its children the outputs of the work orders that consumed it, so a work order
+with I input batches and O output batches costs I + O rows, and every fact adds at most one
+row or updates one. The rows are sums of the ledger, so they come out the same whatever
+order the facts arrived in. A trace is one recursive query (``WITH RECURSIVE``), the same SQL
+on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 
-from peewee import JOIN, fn
+from peewee import EXCLUDED, JOIN, fn
 
 from central.catalog import get_batch
 from central.db import database
 from central.errors import ValidationError
-from central.models import Batch, BatchLink, Item, Location, StockBalance, StockMove, WorkOrder
+from central.models import Batch, Item, Location, StockBalance, StockMove, WorkOrder, WorkOrderInput, WorkOrderOutput
 from central.models.fields import FixedDecimalField
 
 CONSUMING = ("issue", "backflush")
@@ -22,33 +26,50 @@ MAX_DEPTH = 100
 _units = FixedDecimalField()
 
 
-def relink(wo: WorkOrder) -> None:
-    """Rebuild the links of one work order: every consumed batch → every output batch."""
-    BatchLink.delete().where(BatchLink.work_order == wo.id).execute()
-    p = database.param
-    database.execute_sql(f"""
-        INSERT INTO batch_link (parent_id, child_id, work_order_id, qty)
-        SELECT c.batch_id, o.batch_id, o.work_order_id, c.qty
-        FROM work_order_output o
-        JOIN (SELECT batch_id, -SUM(qty) AS qty FROM stock_move
-              WHERE work_order_id = {p} AND kind IN ({p}, {p}) AND batch_id IS NOT NULL
-              GROUP BY batch_id HAVING SUM(qty) < 0) c ON c.batch_id <> o.batch_id
-        WHERE o.work_order_id = {p}""", (wo.id, *CONSUMING, wo.id))
+def add_inputs(consumed: list[tuple[int, int, int, Decimal]]) -> None:
+    """Add consumed quantities (work order id, batch id, item id, qty) to the work orders' inputs.
+
+    One statement: an insert that adds to the row of a (work order, batch) already there.
+    """
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    items: dict[tuple[int, int], int] = {}
+    for wo_id, batch_id, item_id, qty in consumed:
+        if batch_id is not None and qty:
+            totals[(wo_id, batch_id)] += qty
+            items[(wo_id, batch_id)] = item_id
+    if not totals:
+        return
+    rows = [{"work_order": k[0], "batch": k[1], "item": items[k], "qty": q} for k, q in sorted(totals.items())]
+    (WorkOrderInput.insert_many(rows)
+     .on_conflict(conflict_target=[WorkOrderInput.work_order, WorkOrderInput.batch],
+                  update={WorkOrderInput.qty: WorkOrderInput.qty + EXCLUDED.qty})
+     .execute())
 
 
 def _walk_sql(direction: str) -> str:
-    start, step = ("child_id", "parent_id") if direction == "backward" else ("parent_id", "child_id")
+    # one step: backward, from a batch to the inputs of the work order that made it; forward,
+    # from a batch to the outputs of the work orders that consumed it. A work order that
+    # consumed one of its own outputs does not make that batch its own parent.
+    if direction == "backward":
+        step = """SELECT i.batch_id, w.depth + 1 FROM walk w
+            JOIN work_order_output o ON o.batch_id = w.batch_id
+            JOIN work_order_input i ON i.work_order_id = o.work_order_id
+            WHERE w.depth < {p} AND i.qty > 0 AND i.batch_id <> o.batch_id"""
+    else:
+        step = """SELECT o.batch_id, w.depth + 1 FROM walk w
+            JOIN work_order_input i ON i.batch_id = w.batch_id
+            JOIN work_order_output o ON o.work_order_id = i.work_order_id
+            WHERE w.depth < {p} AND i.qty > 0 AND i.batch_id <> o.batch_id"""
     p = database.param
     return f"""
         WITH RECURSIVE walk(batch_id, depth) AS (
             SELECT {p}, 0
             UNION
-            SELECT l.{step}, w.depth + 1 FROM batch_link l JOIN walk w ON l.{start} = w.batch_id
-            WHERE w.depth < {p}
+            {step.format(p=p)}
         )
-        SELECT b.id, b.code, i.code, b.status, MIN(w.depth)
-        FROM walk w JOIN batch b ON b.id = w.batch_id JOIN item i ON i.id = b.item_id
-        GROUP BY b.id, b.code, i.code, b.status
+        SELECT b.id, b.code, it.code, b.status, MIN(w.depth)
+        FROM walk w JOIN batch b ON b.id = w.batch_id JOIN item it ON it.id = b.item_id
+        GROUP BY b.id, b.code, it.code, b.status
         ORDER BY MIN(w.depth), b.code
     """
 
@@ -62,12 +83,16 @@ def walk(batch_id: int, direction: str, max_depth: int = MAX_DEPTH) -> list[dict
 
 
 def _links(ids: list[int]) -> list[dict]:
+    """Parent → child pairs among ``ids``: an input and an output of the same work order."""
     Parent, Child = Batch.alias(), Batch.alias()
-    query = (BatchLink.select(Parent.code, Child.code, WorkOrder.number, BatchLink.qty)
-             .join(Parent, on=BatchLink.parent == Parent.id).switch(BatchLink)
-             .join(Child, on=BatchLink.child == Child.id).switch(BatchLink)
-             .join(WorkOrder, JOIN.LEFT_OUTER, on=BatchLink.work_order == WorkOrder.id)
-             .where(BatchLink.parent.in_(ids) & BatchLink.child.in_(ids)).order_by(Parent.code, Child.code).tuples())
+    Out = WorkOrderOutput.alias()
+    query = (WorkOrderInput.select(Parent.code, Child.code, WorkOrder.number, WorkOrderInput.qty)
+             .join(Out, on=(Out.work_order == WorkOrderInput.work_order) & (Out.batch != WorkOrderInput.batch))
+             .join(Parent, on=WorkOrderInput.batch == Parent.id).switch(WorkOrderInput)
+             .join(Child, on=Out.batch == Child.id).switch(WorkOrderInput)
+             .join(WorkOrder, on=WorkOrderInput.work_order == WorkOrder.id)
+             .where(WorkOrderInput.batch.in_(ids) & Out.batch.in_(ids) & (WorkOrderInput.qty > 0))
+             .order_by(Parent.code, Child.code).tuples())
     return [{"parent": p, "child": c, "work_order": w, "qty": str(q)} for p, c, w, q in query]
 
 

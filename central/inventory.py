@@ -16,7 +16,7 @@ from peewee import Case
 
 from central import costing
 from central.catalog import default_location, get_batch, get_item, get_location
-from central.db import database
+from central.db import database, insert_dicts
 from central.errors import Conflict, ValidationError
 from central.flags import raise_flag
 from central.models import Batch, Item, Location, StockBalance, StockMove, utcnow
@@ -98,11 +98,15 @@ def _guard(actor: Actor, item: Item, batch: Batch | None, location: Location, af
                               "send allow_negative=true to override")
 
 
-def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
+def write_moves(moves: list[dict], actor: Actor, field: str = "qty",
+                balances: dict[tuple, StockBalance] | None = None) -> None:
     """Append ledger rows and apply their quantities to the balances, in sets (no row-at-a-time loop).
 
     Each move is a dict with item, batch, location (models), qty, value, kind and optionally
-    work_order, reason, reference. Negative results go through the negative-stock rule.
+    work_order, reason, reference and actor (when the moves of several events are written
+    together; ``actor`` otherwise). Negative results go through the negative-stock rule.
+    ``balances`` may hand over the balances already read (by item, batch and location id),
+    read again only when a key is not among them.
     """
     keyed = [m for m in moves if m["qty"] != 0]
     deltas: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -112,12 +116,12 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
         deltas[key] += m["qty"]
         models[key] = m
     if deltas:
-        balances = _balances_for(list(deltas))
-        missing = [k for k in deltas if k not in balances]
-        if missing:
-            StockBalance.insert_many([{"item": k[0], "batch": k[1], "location": k[2], "qty": ZERO} for k in missing]).execute()
+        if balances is None or any(k not in balances for k in deltas):
             balances = _balances_for(list(deltas))
-        changes = [(balances[k].id, d) for k, d in deltas.items() if d != 0]
+        missing = [k for k in deltas if k not in balances]
+        if missing:  # new balances start at their first move's quantity
+            insert_dicts(StockBalance, [{"item": k[0], "batch": k[1], "location": k[2], "qty": deltas[k]} for k in missing])
+        changes = [(balances[k].id, d) for k, d in deltas.items() if d != 0 and k in balances]
         if changes:
             qty = StockBalance.qty
             StockBalance.update(qty=qty + Case(StockBalance.id, [(raw(i), raw(qty.db_value(d))) for i, d in changes])).where(
@@ -125,15 +129,18 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty") -> None:
         for key, delta in deltas.items():
             if delta < 0:
                 m = models[key]
-                _guard(actor, m["item"], m["batch"], m["location"], balances[key].qty + delta, field)
-    rows = [{
-        "at": actor.when(), "kind": m["kind"], "item": m["item"].id, "batch": m["batch"].id if m["batch"] else None,
-        "location": m["location"].id if m.get("location") else None, "qty": m["qty"], "value": m["value"],
-        "work_order": m.get("work_order"), "reason": m.get("reason"), "reference": m.get("reference"),
-        "user": actor.user, "operator": actor.operator, "event_id": actor.event_id,
-    } for m in moves]
-    if rows:
-        StockMove.insert_many(rows).execute()
+                before = balances[key].qty if key in balances else ZERO
+                _guard(m.get("actor", actor), m["item"], m["batch"], m["location"], before + delta, field)
+    rows = []
+    for m in moves:
+        who = m.get("actor", actor)
+        rows.append({
+            "at": who.when(), "kind": m["kind"], "item": m["item"].id, "batch": m["batch"].id if m["batch"] else None,
+            "location": m["location"].id if m.get("location") else None, "qty": m["qty"], "value": m["value"],
+            "work_order": m.get("work_order"), "reason": m.get("reason"), "reference": m.get("reference"),
+            "user": who.user, "operator": who.operator, "event_id": who.event_id,
+        })
+    insert_dicts(StockMove, rows)
 
 
 def _balances_for(keys: list[tuple]) -> dict[tuple, StockBalance]:
@@ -249,14 +256,11 @@ def plan_picks(item: Item, batch: Batch | None, location: Location | None, qty: 
     What no balance covers is taken from the last place looked at (or the default store) and
     will show as negative stock.
     """
+    if batch is not None:
+        return plan_batch_picks([(item, batch, location, qty)], load_batch_balances([batch.id]))[0]
     picks: list[Pick] = []
     wanted = qty
-    if batch is not None:
-        query = (StockBalance.select(StockBalance, Location).join(Location)
-                 .where(StockBalance.batch == batch.id, StockBalance.qty > 0).order_by(StockBalance.id))
-        wanted = _take_from(query if location is None else query.where(StockBalance.location == location.id),
-                            wanted, picks, item, lambda b: batch)
-    elif item.batch_tracked:
+    if item.batch_tracked:
         order = ([Batch.expiry.is_null(), Batch.expiry] if item.shelf_life_days else []) + [Batch.id, StockBalance.id]
         query = (StockBalance.select(StockBalance, Batch, Location).join(Batch).switch(StockBalance).join(Location)
                  .where(StockBalance.item == item.id, StockBalance.qty > 0, Batch.status == "released").order_by(*order))
@@ -276,21 +280,56 @@ def plan_picks(item: Item, batch: Batch | None, location: Location | None, qty: 
         wanted = _take_from(query if location is None else query.where(StockBalance.location == location.id),
                             wanted, picks, item, lambda b: None)
     if wanted > 0:
-        if location is not None:
-            place = location
-        elif picks:
-            place = picks[-1].location
-        elif batch is not None:
-            home = StockBalance.select(StockBalance, Location).join(Location).where(StockBalance.batch == batch.id).first()
-            place = home.location if home else default_location("storage")
-        else:
-            place = default_location("storage")
-        short_batch = batch if batch is not None else (picks[-1].batch if picks else None)
-        if picks and picks[-1].location.id == place.id and picks[-1].batch == short_batch:
-            picks[-1].qty += wanted
-        else:
-            picks.append(Pick(item, short_batch, place, wanted))
+        place = location or (picks[-1].location if picks else default_location("storage"))
+        _short(picks, item, picks[-1].batch if picks else None, place, wanted)
     return picks
+
+
+def load_batch_balances(batch_ids: list[int]) -> dict[int, list[StockBalance]]:
+    """Every balance of these batches (with its location), oldest first, in one query."""
+    found: dict[int, list[StockBalance]] = defaultdict(list)
+    if batch_ids:
+        for b in (StockBalance.select(StockBalance, Location).join(Location)
+                  .where(StockBalance.batch.in_(batch_ids)).order_by(StockBalance.id)):
+            found[b.batch_id].append(b)
+    return found
+
+
+def plan_batch_picks(wanted: list[tuple[Item, Batch, Location | None, Decimal]],
+                     balances: dict[int, list[StockBalance]]) -> list[list[Pick]]:
+    """Picks for several scanned batches at once, from balances read together (``load_batch_balances``).
+
+    Each (item, batch, location or None, qty) takes from that batch's balances with stock, oldest
+    first, and what they do not cover is a shortfall at the location named, else the last one
+    taken from, else where the batch is kept, else the default store. Quantities taken by one
+    entry are gone for the next.
+    """
+    left = {id(b): b.qty for rows in balances.values() for b in rows}
+    result = []
+    for item, batch, location, qty in wanted:
+        picks: list[Pick] = []
+        rows = balances.get(batch.id, [])
+        for balance in rows:
+            if qty <= 0:
+                break
+            if left[id(balance)] <= 0 or (location is not None and balance.location_id != location.id):
+                continue
+            q = min(left[id(balance)], qty)
+            left[id(balance)] -= q
+            picks.append(Pick(item, batch, balance.location, q))
+            qty -= q
+        if qty > 0:
+            place = location or (picks[-1].location if picks else (rows[0].location if rows else default_location("storage")))
+            _short(picks, item, batch, place, qty)
+        result.append(picks)
+    return result
+
+
+def _short(picks: list[Pick], item: Item, batch: Batch | None, place: Location, qty: Decimal) -> None:
+    if picks and picks[-1].location.id == place.id and picks[-1].batch == batch:
+        picks[-1].qty += qty
+    else:
+        picks.append(Pick(item, batch, place, qty))
 
 
 def _take_from(query, wanted: Decimal, picks: list[Pick], item: Item, batch_of) -> Decimal:

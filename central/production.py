@@ -1,43 +1,28 @@
-"""Work orders: creation, status, material issues, outputs, stage times and completion.
+"""Work orders: creation, status, stage times and completion; material and outputs live beside it.
 
 Each public function is one transaction. Whatever order the facts of a work order arrive in,
-the end state is the same: genealogy links are derived from the work order's consumptions and
-outputs (``genealogy.relink``), costs are re-settled after every change (``settlement.settle``),
-and backflush tops up to what the reported output requires.
+the end state is the same: genealogy is the sum of its consumptions and its outputs
+(``genealogy``), outputs enter stock at a provisional cost and the work order is settled once
+when it completes, and again for each fact that arrives after that (``settlement``), and
+backflush tops up to what the reported output requires. Material issues are in
+``consumption``, outputs in ``outputs``; their functions are re-exported here.
 """
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from peewee import fn
-
-from central import genealogy, settlement
-from central.catalog import check_code, default_location, get_item, get_location
+from central import settlement
+from central.catalog import check_code
+from central.consumption import backflush, issue_material, receive  # noqa: F401  (re-exported)
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
-from central.inventory import Actor, Pick, check_unit, ensure_batch, receive_into, take_out
-from central.lookup import by_code
-from central.models import (Batch, Item, RecipeInput, RecipeOutput, RecipeStage, StockMove, WorkOrder,
-                            WorkOrderOutput, WorkOrderStage)
-from central.models.production import OUTPUT_KINDS, WORK_ORDER_STATUSES
-from central.quantities import ZERO, check_positive, exact, parse_decimal
+from central.inventory import Actor
+from central.lifecycle import CLOSED, TRANSITIONS, get_work_order, open_for_fact, set_status as _set  # noqa: F401
+from central.models import RecipeStage, WorkOrder, WorkOrderOutput, WorkOrderStage
+from central.models.production import WORK_ORDER_STATUSES
+from central.outputs import report_output  # noqa: F401  (re-exported)
+from central.quantities import parse_decimal
 from central.recipes import get_recipe, parse_stages
-
-TRANSITIONS = {
-    "draft": {"released", "cancelled"},
-    "released": {"draft", "in_progress", "paused", "done", "cancelled"},
-    "in_progress": {"paused", "done", "cancelled"},
-    "paused": {"in_progress", "done", "cancelled"},
-    "done": set(),
-    "cancelled": set(),
-}
-CLOSED = ("done", "cancelled")
-
-
-def get_work_order(number: str, field: str = "work_order") -> WorkOrder:
-    """The work order with this number, or NotFound naming ``field``."""
-    return by_code(WorkOrder.number, number, field, "work order")
 
 
 def create_work_order(data: dict) -> WorkOrder:
@@ -92,28 +77,6 @@ def set_status(number: str, status: str, actor: Actor) -> WorkOrder:
         return get_work_order(number)
 
 
-def _set(wo: WorkOrder, status: str, actor: Actor) -> None:
-    changes = {"status": status}
-    if status == "in_progress" and wo.started_at is None:
-        changes["started_at"] = actor.when()
-    if status == "done":
-        changes["completed_at"] = actor.when()
-    WorkOrder.update(**changes).where(WorkOrder.id == wo.id).execute()
-    for name, value in changes.items():
-        setattr(wo, name, value)
-
-
-def _open_for_fact(wo: WorkOrder, actor: Actor, what: str) -> None:
-    """Facts on a work order that is not running are recorded, and flagged; a person gets a 409."""
-    if wo.status in ("released", "in_progress", "paused"):
-        if wo.status == "released":
-            _set(wo, "in_progress", actor)
-        return
-    if not actor.is_fact:
-        raise Conflict("work_order", f"work order {wo.number} is {wo.status}: cannot {what}")
-    actor.flag("work_order_state", f"{what} on work order {wo.number}, which is {wo.status}", subject=wo.number)
-
-
 def apply_status_fact(number: str, status: str, actor: Actor, reason: str | None = None) -> WorkOrder:
     """A station paused or resumed a work order: applied when the rules allow, else flagged."""
     with database.atomic():
@@ -124,105 +87,6 @@ def apply_status_fact(number: str, status: str, actor: Actor, reason: str | None
             actor.flag("work_order_state", f"work order {number} was reported {status} while {wo.status}"
                        f"{' (' + reason + ')' if reason else ''}", subject=number)
         return wo
-
-
-def _refresh(wo: WorkOrder) -> None:
-    genealogy.relink(wo)
-    settlement.settle(wo)
-
-
-# --- material --------------------------------------------------------------------------------
-
-def issue_material(number: str, *, qty: Decimal, actor: Actor, batch: str | None = None, item: str | None = None,
-                   unit: str | None = None, location: str | None = None) -> list[Pick]:
-    """Put a scanned batch (or an item, picked FIFO/FEFO) into a work order."""
-    qty = check_positive("qty", qty)
-    with database.atomic():
-        wo = get_work_order(number)
-        the_batch = Batch.get_or_none(Batch.code == batch) if batch else None
-        if batch and the_batch is None:
-            if not actor.is_fact:
-                raise NotFound("batch", f"no batch {batch!r}")
-            if not item:
-                actor.flag("unknown_batch", f"batch {batch} issued to {number} is unknown and no item was given: "
-                           "nothing booked", subject=batch)
-                return []
-            # the receipt may simply not have arrived yet: book against a placeholder the receipt fills
-            the_batch = ensure_batch(get_item(item), batch, at=actor.at)
-            actor.flag("unknown_batch", f"batch {batch} issued to {number} was not known yet: booked against a "
-                       "placeholder batch", subject=batch)
-        the_item = the_batch.item if the_batch else get_item(item)
-        if item and the_item.code != item:
-            raise ValidationError("item", f"batch {batch} is of item {the_item.code}, not {item}")
-        check_unit(the_item, unit)
-        _open_for_fact(wo, actor, f"issue {the_item.code}")
-        in_recipe = RecipeInput.select().where(RecipeInput.recipe == wo.recipe_id, RecipeInput.item == the_item.id).exists()
-        if not in_recipe:
-            if not actor.is_fact:
-                raise Conflict("item", f"item {the_item.code} is not an input of recipe {wo.recipe.code}")
-            actor.flag("not_in_recipe", f"item {the_item.code} issued to {number} is not in its recipe", subject=number)
-        place = get_location(location) if location else None
-        picks = take_out(qty=qty, actor=actor, kind="issue", item=the_item, batch=the_batch, location=place,
-                         work_order=wo.id)
-        _refresh(wo)
-        return picks
-
-
-def backflush(wo: WorkOrder, actor: Actor) -> list[Pick]:
-    """Deduct the backflushed inputs up to what the reported main output requires (a top-up: safe to repeat)."""
-    made = (WorkOrderOutput.select(fn.SUM(WorkOrderOutput.qty)).where(
-        WorkOrderOutput.work_order == wo.id, WorkOrderOutput.kind == "main").scalar())
-    made = WorkOrderOutput.qty.from_units(made) or ZERO
-    inputs = list(RecipeInput.select(RecipeInput, Item).join(Item).where(
-        RecipeInput.recipe == wo.recipe_id, RecipeInput.mode == "backflush"))
-    if not inputs or made <= 0:
-        return []
-    used = dict(StockMove.select(StockMove.item, fn.SUM(StockMove.qty)).where(
-        StockMove.work_order == wo.id, StockMove.kind.in_(("issue", "backflush")),
-        StockMove.item.in_([i.item_id for i in inputs])).group_by(StockMove.item).tuples())
-    picks = []
-    for line in inputs:
-        consumed = -(StockMove.qty.from_units(used.get(line.item_id)) or ZERO)
-        missing = exact(line.qty_per_unit * made) - consumed
-        if missing > 0:
-            picks += take_out(qty=missing, actor=actor, kind="backflush", item=line.item, work_order=wo.id)
-    return picks
-
-
-# --- outputs ---------------------------------------------------------------------------------
-
-def report_output(number: str, *, item: str, kind: str, batch: str, qty: Decimal, actor: Actor,
-                  unit: str | None = None, location: str | None = None, reason: str | None = None) -> WorkOrderOutput:
-    """A work order produced a batch of one of its outputs; it enters stock and is costed by settlement."""
-    qty = check_positive("qty", qty)
-    if kind not in OUTPUT_KINDS:
-        raise ValidationError("kind", f"must be one of {', '.join(OUTPUT_KINDS)}, got {kind!r}")
-    if kind == "scrap" and not reason:
-        raise ValidationError("reason", "is required when kind is scrap")
-    check_code("batch", batch)
-    with database.atomic():
-        wo = get_work_order(number)
-        the_item = get_item(item)
-        check_unit(the_item, unit)
-        if Batch.select().where(Batch.code == batch).exists():
-            raise Conflict("batch", f"batch {batch} already exists: output batch codes must be new")
-        line = RecipeOutput.get_or_none(RecipeOutput.recipe == wo.recipe_id, RecipeOutput.item == the_item.id)
-        if line is None or line.kind != kind:
-            if not actor.is_fact:
-                raise Conflict("item", f"{the_item.code} is not a {kind} output of recipe {wo.recipe.code}")
-            actor.flag("not_in_recipe", f"{kind} output {the_item.code} of {number} is not in its recipe as {kind}",
-                       subject=number)
-        _open_for_fact(wo, actor, f"report output {batch}")
-        place = get_location(location) if location else default_location("finished")
-        new = ensure_batch(the_item, batch, at=actor.at)
-        receive_into(the_item, new, place, qty, ZERO, kind="output", actor=actor, work_order=wo.id, reason=reason)
-        output = WorkOrderOutput.create(work_order=wo.id, batch=new.id, item=the_item.id, kind=kind, qty=qty,
-                                        location=place.id, reason=reason, operator=actor.operator,
-                                        event_id=actor.event_id, at=actor.when())
-        if wo.status == "done":
-            backflush(wo, actor)
-        _refresh(wo)
-        return WorkOrderOutput.get_by_id(output.id)
 
 
 # --- stages and completion ----------------------------------------------------------------------
@@ -237,14 +101,15 @@ def record_stage(number: str, seq: int, *, started: bool, actor: Actor) -> WorkO
                 raise NotFound("stage", f"work order {number} has no stage {seq}")
             actor.flag("unknown_stage", f"work order {number} has no stage {seq}", subject=number)
             return None
-        _open_for_fact(wo, actor, f"{'start' if started else 'end'} stage {seq}")
+        open_for_fact(wo, actor, f"{'start' if started else 'end'} stage {seq}")
         at = actor.when()
         if started and (stage.started_at is None or at < stage.started_at):
             stage.started_at, stage.started_by = at, actor.operator or actor.user
         if not started and (stage.completed_at is None or at > stage.completed_at):
             stage.completed_at, stage.completed_by = at, actor.operator or actor.user
         stage.save()
-        settlement.settle(wo)
+        if wo.status == "done":  # a stage time after completion changes the conversion cost
+            settlement.settle(WorkOrder.get_by_id(wo.id))
         return stage
 
 
@@ -263,5 +128,5 @@ def complete(number: str, actor: Actor) -> WorkOrder:
         if not WorkOrderOutput.select().where(WorkOrderOutput.work_order == wo.id).exists():
             actor.flag("no_output", f"work order {number} was completed with no output reported", subject=number)
         backflush(wo, actor)
-        _refresh(wo)
+        settlement.settle(WorkOrder.get_by_id(wo.id))
         return get_work_order(number)

@@ -23,6 +23,7 @@ Handler = Callable[[Event], None]
 BatchHandler = Callable[[list[Event]], None]
 _HANDLERS: dict[str, list[Handler]] = {}
 _BATCH_HANDLERS: dict[BatchHandler, frozenset[str]] = {}
+_SET_HANDLERS: dict[Handler, BatchHandler] = {}  # a per-event handler → the set version that replaces it in a batch
 
 
 def handles(*type_names: str) -> Callable[[Handler], Handler]:
@@ -49,6 +50,43 @@ def handles_batch(*type_names: str) -> Callable[[BatchHandler], BatchHandler]:
         _BATCH_HANDLERS[fn] = frozenset(type_names)
         return fn
     return register
+
+
+def handles_set(per_event: Handler) -> Callable[[BatchHandler], BatchHandler]:
+    """Register the set version of a per-event handler: in a batch it gets all those events at once.
+
+    Consecutive events it covers are gathered (in ``seq`` order) and handed over together
+    before the next event that needs its own handler, so the batch keeps its order around
+    anything else. Set versions run in the order they were registered. When one raises
+    ``ShopfloorError`` the batch is replayed event by event with the per-event handler, so the
+    set version may simply raise on the first bad event.
+    """
+    def register(fn: BatchHandler) -> BatchHandler:
+        _SET_HANDLERS[per_event] = fn
+        return fn
+    return register
+
+
+def _apply_in_sets(events: list[Event]) -> None:
+    """Run every handler of ``events``, the ones with a set version gathered into sets."""
+    gathered: dict[BatchHandler, list[Event]] = {fn: [] for fn in _SET_HANDLERS.values()}
+
+    def flush() -> None:
+        for fn, chosen in gathered.items():
+            if chosen:
+                fn(list(chosen))
+                chosen.clear()
+
+    for event in events:
+        handlers = handlers_for(event.type)
+        if not any(h in _SET_HANDLERS for h in handlers):
+            flush()
+        for handler in handlers:
+            if handler in _SET_HANDLERS:
+                gathered[_SET_HANDLERS[handler]].append(event)
+            else:
+                handler(event)
+    flush()
 
 
 def handlers_for(type_name: str) -> list[Handler]:
@@ -121,9 +159,7 @@ def record(events: list[Event], outcome: Outcome | None = None) -> Outcome:
         errors: dict[str, str] = {}
         try:
             with database.atomic():  # the usual case: nothing is rejected, one savepoint for all
-                for event in handled:
-                    for handler in handlers_for(event.type):
-                        handler(event)
+                _apply_in_sets(handled)
         except ShopfloorError:
             errors = _apply_one_by_one(handled)
         import central.handlers  # noqa: F401  (registers the batch steps too)

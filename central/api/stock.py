@@ -6,7 +6,7 @@ from typing import Literal
 from flask import g, jsonify
 from pydantic import Field
 
-from central import catalog, inventory, stockview
+from central import catalog, consumption, inventory, stockview
 from central.api.blueprint import api
 from central.api.schemas import (Code, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty, Strict,
                                  Text, TimeOut, answers, link, page_of, with_links)
@@ -411,7 +411,7 @@ def stock_ledger(query: LedgerQuery):
 @require_role(*MOVERS)
 def stock_receive(body: Receipt):
     """Goods receipt: a new batch (or more of one) into stock at its cost."""
-    batch = inventory.receive(
+    batch = consumption.receive(
         item=body.item, qty=body.qty, actor=actor(), batch=body.batch, location=body.location,
         unit_cost=body.unit_cost, unit=body.unit, expiry=body.expiry, supplier=body.supplier,
         supplier_lot=body.supplier_lot, status=body.status, reference=body.reference)

@@ -3,17 +3,27 @@ from __future__ import annotations
 
 from central import production
 from central.inventory import Actor
-from central.recorder import handles
+from central.outputs import Output, report_outputs
+from central.recorder import handles, handles_set
 from edge.contract import Event
+
+
+def _output(event: Event) -> Output:
+    d = event.data
+    return Output(d["work_order"], item=d["item"], kind=d["kind"], batch=d["batch"], qty=d["qty"],
+                  actor=Actor.from_event(event), unit=d.get("unit"), location=d.get("location"), reason=d.get("reason"))
 
 
 @handles("output.reported")
 def output_reported(event: Event) -> None:
-    """The station minted a batch of an output; it enters stock and the work order is re-settled."""
-    d = event.data
-    production.report_output(d["work_order"], item=d["item"], kind=d["kind"], batch=d["batch"], qty=d["qty"],
-                             actor=Actor.from_event(event), unit=d.get("unit"), location=d.get("location"),
-                             reason=d.get("reason"))
+    """The station minted a batch of an output; it enters stock at its provisional cost."""
+    report_outputs([_output(event)])
+
+
+@handles_set(output_reported)
+def outputs_reported(events: list[Event]) -> None:
+    """Many outputs of one batch of events, booked together."""
+    report_outputs([_output(e) for e in events])
 
 
 @handles("stage.started", "stage.completed")

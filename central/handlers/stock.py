@@ -1,11 +1,12 @@
 """Station events that move stock: goods received, material issued, scrap reported."""
 from __future__ import annotations
 
-from central import inventory, production
+from central import consumption, inventory
+from central.consumption import Issue, issue_materials
 from central.errors import NotFound
 from central.inventory import Actor
 from central.models import Batch, Item, WorkOrder
-from central.recorder import handles
+from central.recorder import handles, handles_set
 from edge.contract import Event
 
 
@@ -20,18 +21,28 @@ def goods_received(event: Event) -> None:
     if d.get("gtin") and item.gtin and d["gtin"].zfill(14) != item.gtin:
         actor.flag("gtin_mismatch", f"goods received as {item.code} carry GTIN {d['gtin']}, the item's is {item.gtin}",
                    subject=d["batch"])
-    inventory.receive(item=item.code, qty=d["qty"], actor=actor, batch=d["batch"] if item.batch_tracked else None,
+    consumption.receive(item=item.code, qty=d["qty"], actor=actor, batch=d["batch"] if item.batch_tracked else None,
                       location=d.get("location"), unit_cost=d.get("unit_cost"), unit=d.get("unit"),
                       expiry=d.get("expiry"), supplier=d.get("supplier"), supplier_lot=d.get("supplier_lot"),
                       reference=d.get("purchase_order"))
 
 
+def _issue(event: Event) -> Issue:
+    d = event.data
+    return Issue(d["work_order"], d["qty"], Actor.from_event(event), batch=d.get("batch"), item=d.get("item"),
+                 unit=d.get("unit"))
+
+
 @handles("material.issued")
 def material_issued(event: Event) -> None:
     """Put the scanned batch (or the item, picked FIFO/FEFO) into the work order."""
-    d = event.data
-    production.issue_material(d["work_order"], qty=d["qty"], actor=Actor.from_event(event), batch=d.get("batch"),
-                              item=d.get("item"), unit=d.get("unit"))
+    issue_materials([_issue(event)])
+
+
+@handles_set(material_issued)
+def materials_issued(events: list[Event]) -> None:
+    """Many issues of one batch of events, booked together."""
+    issue_materials([_issue(e) for e in events])
 
 
 @handles("scrap.reported")

@@ -7,7 +7,7 @@ from central.models.users import ApiToken, User
 from central.models.stock import Batch, CostLayer, Item, Location, StockBalance
 from central.models.production import (Recipe, RecipeInput, RecipeOutput, RecipeStage, WorkOrder,
                                        WorkOrderOutput, WorkOrderStage)
-from central.models.ledger import BatchLink, StockMove
+from central.models.ledger import ParkedIssue, StockMove, WorkOrderInput
 from central.models.people import Certification, Machine, MachineSkill, StageAssignment, WorkCentreSkill
 from central.models.reasons import ReasonEvent, StopMark
 from central.models.maintenance import (Area, Asset, Assignee, AssignmentRule, Contractor, Line, MaintenanceTemplate,
@@ -17,7 +17,7 @@ from central.models.maintenance_log import CheckResult, ContractorJob, FieldValu
 
 ALL_MODELS = [User, ApiToken, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
 ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInput, RecipeOutput, RecipeStage,
-               WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, BatchLink]
+               WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, WorkOrderInput, ParkedIssue]
 ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark, StageAssignment]
 ALL_MODELS += [Area, Line, Asset, Technician, Team, TeamMember, Shift, OnCall, Contractor, MaintenanceTemplate,
                TemplateVersion, MaintenanceWorkOrder, AssignmentRule, Assignee, WorkRequest, FieldValue, CheckResult,

@@ -1,4 +1,4 @@
-"""The append-only stock ledger and the batch links of genealogy."""
+"""The append-only stock ledger and the work-order inputs that carry genealogy."""
 from __future__ import annotations
 
 import peewee as pw
@@ -38,13 +38,36 @@ class StockMove(BaseModel):
                    (("work_order", "kind"), False))
 
 
-class BatchLink(BaseModel):
-    """Genealogy: ``qty`` of batch ``parent`` went into the work order that made batch ``child``."""
+class WorkOrderInput(BaseModel):
+    """Genealogy, inputs side: how much of a batch a work order consumed (net of issues and backflush).
 
-    parent = pw.ForeignKeyField(Batch, on_delete="RESTRICT")
-    child = pw.ForeignKeyField(Batch, on_delete="RESTRICT")
-    work_order = pw.ForeignKeyField(WorkOrder, null=True, on_delete="CASCADE")
-    qty = FixedDecimalField()
+    With ``WorkOrderOutput`` (the work order → the batches it made) this stores genealogy
+    linearly: a work order with I input batches and O output batches has I + O rows, and a
+    batch's parents are the inputs of the work order that made it.
+    """
+
+    work_order = pw.ForeignKeyField(WorkOrder, on_delete="CASCADE")
+    batch = pw.ForeignKeyField(Batch, on_delete="RESTRICT")
+    item = pw.ForeignKeyField(Item, on_delete="RESTRICT")
+    qty = FixedDecimalField(default=0)
 
     class Meta:
-        indexes = ((("parent", "child"), False), (("child", "parent"), False), (("work_order",), False))
+        indexes = ((("work_order", "batch"), True),)  # plus the foreign keys' own: by batch, the forward step
+
+
+class ParkedIssue(BaseModel):
+    """A station's material issue that named a batch central does not know yet.
+
+    Its receipt (or the output that makes it) may simply arrive later: the issue waits here
+    and is booked, with its own event's time and operator, the moment the batch appears.
+    """
+
+    batch_code = pw.CharField(max_length=64, index=True)
+    work_order = pw.ForeignKeyField(WorkOrder, on_delete="CASCADE")
+    item = pw.CharField(max_length=64, null=True)  # as the station named it, checked when the batch appears
+    unit = pw.CharField(max_length=16, null=True)
+    qty = FixedDecimalField()
+    operator = pw.CharField(max_length=64, null=True)
+    event_id = pw.UUIDField(unique=True)
+    at = pw.DateTimeField()
+    created_at = pw.DateTimeField(default=utcnow)

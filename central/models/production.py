@@ -40,6 +40,7 @@ class RecipeOutput(BaseModel):
     kind = pw.CharField(max_length=8)
     cost_share = FixedDecimalField(default=0)  # percent; the shares of a recipe add up to 100
     qty_per_unit = FixedDecimalField(null=True)  # expected yield per unit of main output
+    settled_unit_cost = FixedDecimalField(null=True)  # from the latest settled work order: the next provisional cost
 
 
 class RecipeStage(BaseModel):
@@ -68,7 +69,9 @@ class WorkOrder(BaseModel):
     conversion_cost = FixedDecimalField(default=0)  # labour + overhead
     output_value = FixedDecimalField(default=0)  # allocated to main, co- and by-product batches
     scrap_loss = FixedDecimalField(default=0)  # cost no valued output carries
-    variance = FixedDecimalField(default=0)  # re-settlement of output already gone from stock
+    variance = FixedDecimalField(default=0)  # settlement of output already gone from stock
+    settled_at = pw.DateTimeField(null=True)  # last settlement (at completion, again for each late fact)
+    provisional_costs = pw.TextField(null=True)  # JSON {item id: unit cost}, fixed at the first output
 
 
 class WorkOrderStage(BaseModel):
@@ -97,7 +100,7 @@ class WorkOrderOutput(BaseModel):
     kind = pw.CharField(max_length=8)
     qty = FixedDecimalField()
     location = pw.ForeignKeyField(Location, on_delete="RESTRICT")
-    value = FixedDecimalField(default=0)
+    value = FixedDecimalField(default=0)  # provisional until the work order is settled
     reason = pw.CharField(max_length=64, null=True)
     operator = pw.CharField(max_length=64, null=True)
     event_id = pw.UUIDField(null=True)

@@ -3,14 +3,16 @@ from datetime import datetime, timezone
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from central import production as prod, recipes
-from central.models import (Batch, EventRecord, Flag, ReasonCode, Station, StockBalance, WorkOrder,
+from central import genealogy, production as prod, recipes
+from central.models import (Batch, EventRecord, Flag, ReasonCode, Station, StockBalance, StockMove, WorkOrder,
                             WorkOrderOutput, WorkOrderStage)
 from central.recorder import record
 from edge.contract import make_event
 
 from tests.central.test_production import RECIPE
+from tests.central.test_properties import in_rollback
 
 
 @pytest.fixture
@@ -52,21 +54,26 @@ def test_goods_received_creates_the_station_batch(floor):
     assert not Batch.select().where(Batch.code == "GI1-0002").exists()
 
 
-def test_issue_before_receipt_uses_a_placeholder_the_receipt_fills(floor):
+@pytest.mark.parametrize("item", ["FLOUR", None])
+def test_issue_before_receipt_waits_for_it_and_is_booked_when_it_comes(floor, item):
     s01, gi1 = Station_("S01"), Station_("GI1")
-    out = s01.send("material.issued", {"work_order": "WO1", "batch": "GI1-0009", "item": "FLOUR", "qty": "20"})
-    assert out.rejected == []
-    assert on_hand("GI1-0009") == D(-20)
-    assert {f.kind for f in Flag.select()} >= {"unknown_batch", "negative_stock"}
-    gi1.send("goods.received", {"item": "FLOUR", "batch": "GI1-0009", "qty": "50", "supplier_lot": "LOT-9"})
+    data = {"work_order": "WO1", "batch": "GI1-0009", "qty": "20", **({"item": item} if item else {})}
+    out = s01.send("material.issued", data)
+    assert out.rejected == [] and out.applied == 1
+    assert on_hand("GI1-0009") == D(0)
+    flag = Flag.get(Flag.kind == "unknown_batch")
+    assert flag.resolved_at is None and EventRecord.get().flagged
+    gi1.send("goods.received", {"item": "FLOUR", "batch": "GI1-0009", "qty": "50", "supplier_lot": "LOT-9",
+                                "location": "RECV"})
     assert on_hand("GI1-0009") == D(30)
+    assert [(b.location.code, b.qty) for b in StockBalance.select().join(Batch).where(Batch.code == "GI1-0009")] == [
+        ("RECV", D(30))]
     assert Batch.get(Batch.code == "GI1-0009").supplier_lot == "LOT-9"
-
-
-def test_unknown_batch_without_item_is_flagged_not_rejected(floor):
-    out = Station_("S01").send("material.issued", {"work_order": "WO1", "batch": "MYSTERY", "qty": "1"})
-    assert out.rejected == [] and Flag.select().where(Flag.kind == "unknown_batch").count() == 1
-    assert EventRecord.get().flagged
+    assert Flag.get_by_id(flag.id).resolved_by == "system"
+    s01.send("output.reported", {"work_order": "WO1", "kind": "main", "item": "COOKIE", "batch": "S01-C1", "qty": "40"})
+    assert [b["batch"] for b in genealogy.trace("GI1-0009", "forward")["batches"]] == ["GI1-0009", "S01-C1"]
+    issued = StockMove.get(StockMove.kind == "issue")
+    assert (issued.operator, str(issued.event_id)) == ("OP-1", out.accepted[0])
 
 
 def test_unknown_work_order_is_rejected(floor):
@@ -110,3 +117,53 @@ def test_scrap_reported_writes_off_the_batch(floor):
     Station_("GI1").send("goods.received", {"item": "FLOUR", "batch": "F1", "qty": "10", "unit_cost": "1"})
     out = Station_("S01").send("scrap.reported", {"work_order": "WO1", "qty": "2", "reason": "BURNT", "batch": "F1"})
     assert out.rejected == [] and on_hand("F1") == D(8)
+
+
+ARRIVALS = [
+    ("GI1", "goods.received", {"item": "FLOUR", "batch": "LATE-1", "qty": "10", "location": "RECV", "unit_cost": "1.5"}),
+    ("S01", "material.issued", {"work_order": "WO1", "batch": "LATE-1", "qty": "4"}),
+    ("S01", "output.reported", {"work_order": "WO1", "kind": "main", "item": "COOKIE", "batch": "S01-C1", "qty": "8"}),
+    ("S01", "material.issued", {"work_order": "WO1", "batch": "LATE-1", "item": "FLOUR", "qty": "1"}),
+]
+
+
+def _end_state():
+    stock = sorted((b.batch.code if b.batch else "", b.location.code, b.qty) for b in StockBalance.select() if b.qty)
+    trace = genealogy.trace("LATE-1", "forward")
+    wo = WorkOrder.get()
+    open_flags = sorted(f.kind for f in Flag.select().where(Flag.resolved_at.is_null()))
+    return {"stock": stock, "batches": trace["batches"], "links": trace["links"], "open_flags": open_flags,
+            "costs": (wo.input_cost, wo.conversion_cost, wo.output_value, wo.scrap_loss),
+            "values": sorted((o.batch.code, o.value) for o in WorkOrderOutput.select())}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(ARRIVALS))), cuts=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_any_order_of_receipt_issues_and_output_ends_the_same(floor, order, cuts):
+    found = []
+
+    def run(sequence, split):
+        stations = {"GI1": Station_("GI1"), "S01": Station_("S01")}
+        pending = []
+        for n, index in enumerate(sequence):
+            code, type_name, data = ARRIVALS[index]
+            station = stations[code]
+            station.seq += 1
+            pending.append((code, make_event(type_name, site="plant1", station=code, seq=station.seq,
+                                              operator="OP-1", data=data, at=datetime.now(timezone.utc))))
+            last = n == len(sequence) - 1
+            if last or split[n] or pending[-1][0] != ARRIVALS[sequence[n + 1]][0]:
+                out = record([e for _, e in pending])  # one station's message, as the ingest gets it
+                assert out.rejected == []
+                pending = []
+        before = _end_state()
+        stations["S01"].send("work_order.completed", {"work_order": "WO1"})
+        found.append((before, _end_state()))
+
+    in_rollback(lambda: run(list(range(len(ARRIVALS))), [False] * 3))
+    in_rollback(lambda: run(list(order), cuts))
+    (reference_running, reference_done), (running, done) = found
+    assert done == reference_done
+    for key in ("stock", "batches", "links", "open_flags"):
+        assert running[key] == reference_running[key], key
+    assert ("LATE-1", "RECV", D(5)) in done["stock"]

@@ -5,7 +5,7 @@ import pytest
 
 from central import genealogy, inventory as inv, production as prod, recipes
 from central.errors import Conflict, NotFound, ValidationError
-from central.models import BatchLink, Flag, StockMove, WorkOrder, WorkOrderOutput
+from central.models import Batch, Flag, StockMove, WorkOrder, WorkOrderOutput
 from central.stockview import valuation
 
 RECIPE = {
@@ -99,8 +99,13 @@ def test_person_cannot_issue_an_item_not_in_the_recipe_or_to_a_draft(stocked, pe
     assert err.value.field == "batch"
 
 
+def all_links():
+    """Every parent → child pair of the genealogy, as a trace reports them."""
+    return genealogy._links([b.id for b in Batch.select(Batch.id)])
+
+
 def _final_state():
-    links = sorted((link.parent.code, link.child.code, link.qty) for link in BatchLink.select())
+    links = sorted((link["parent"], link["child"], D(link["qty"])) for link in all_links())
     outputs = sorted((o.batch.code, o.value) for o in WorkOrderOutput.select())
     wo = WorkOrder.get(WorkOrder.number == "WO1")
     return links, outputs, (wo.input_cost, wo.output_value, wo.scrap_loss)
@@ -116,10 +121,14 @@ def test_outcome_does_not_depend_on_arrival_order(stocked, person, order):
     ]
     for i in order:
         steps[i]()
+    prod.complete("WO1", person)
     links, outputs, costs = _final_state()
-    assert links == [("F1", "C1", D(20)), ("F1", "CR1", D(20)), ("S1", "C1", D(1)), ("S1", "CR1", D(1))]
-    assert outputs == [("C1", D("41.4")), ("CR1", D("4.6"))]  # (20 + 2 + 24 conversion) split 90/10
-    assert costs == (D(22), D(46), D(0))
+    assert links == [("B1", "C1", D(40)), ("B1", "CR1", D(40)), ("F1", "C1", D(20)), ("F1", "CR1", D(20)),
+                     ("S1", "C1", D(10)), ("S1", "CR1", D(10))]
+    # flour 20 + sugar 1 issued, backflush tops sugar up to 10 and boxes to 40 (4): 20 + 20 + 4 = 44,
+    # + 24 conversion = 68, split 90/10
+    assert outputs == [("C1", D("61.2")), ("CR1", D("6.8"))]
+    assert costs == (D(44), D(68), D(0))
 
 
 def test_late_consumption_after_completion_resettles_and_keeps_value(stocked, person, fact):
@@ -133,7 +142,7 @@ def test_late_consumption_after_completion_resettles_and_keeps_value(stocked, pe
     # 3/4 of C1 is still in stock and carries its share; the dispatched quarter is variance
     assert wo.variance == D(5)
     assert Flag.select().where(Flag.kind == "work_order_state").count() == 1
-    assert sorted(link.parent.code for link in BatchLink.select()) == ["B1", "F1", "S1"]
+    assert sorted(link["parent"] for link in all_links()) == ["B1", "F1", "S1"]
     for row in valuation():
         assert row["value"] == row["ledger_value"]
 
