@@ -45,6 +45,17 @@ def _add(create, keys: tuple[str, ...], what: str, endpoint: str):
     return _done(f"{what} {request.form.get('code')} added.", endpoint)
 
 
+def attempt(call, ok_message: str, prefix: str = "") -> bool:
+    """Run one domain call for a form: flash its error (with ``prefix``) or ``ok_message``; True when it worked."""
+    try:
+        call()
+    except ShopfloorError as exc:
+        flash(f"{prefix}{exc}", "error")
+        return False
+    flash(ok_message, "ok")
+    return True
+
+
 def _done(message: str, endpoint: str, **kwargs):
     flash(message, "ok")
     return redirect(url_for(endpoint, **kwargs))
@@ -70,15 +81,10 @@ def maintenance_assets():
 def maintenance_area_new():
     """Add an area, or a line in an area."""
     values = _form("kind", "code", "name", "area")
-    try:
-        if values["kind"] == "line":
-            assets.create_line(values["code"], values["area"], values["name"])
-        else:
-            assets.create_area(values["code"], values["name"])
-    except ShopfloorError as exc:
-        flash(str(exc), "error")
+    if values["kind"] == "line":
+        attempt(lambda: assets.create_line(values["code"], values["area"], values["name"]), f"Line {values['code']} added.")
     else:
-        flash(f"{'Line' if values['kind'] == 'line' else 'Area'} {values['code']} added.", "ok")
+        attempt(lambda: assets.create_area(values["code"], values["name"]), f"Area {values['code']} added.")
     return redirect(url_for("web.maintenance_assets"))
 
 
@@ -204,12 +210,8 @@ def maintenance_rules():
 @require_role(*PLANNERS)
 def maintenance_rule_switch(rule_id):
     """Switch a rule off (it is kept, not tried) or on again."""
-    try:
-        rule = assignment.update_rule(rule_id, {"active": request.form.get("active") == "yes"})
-    except ShopfloorError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Rule {rule.name!r} {'on' if rule.active else 'off'}.", "ok")
+    active = request.form.get("active") == "yes"
+    attempt(lambda: assignment.update_rule(rule_id, {"active": active}), f"Rule {'on' if active else 'off'}.")
     return redirect(url_for("web.maintenance_rules"))
 
 
@@ -217,12 +219,7 @@ def maintenance_rule_switch(rule_id):
 @require_role(*PLANNERS)
 def maintenance_rule_delete(rule_id):
     """Remove a rule."""
-    try:
-        assignment.delete_rule(rule_id)
-    except ShopfloorError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("Rule removed.", "ok")
+    attempt(lambda: assignment.delete_rule(rule_id), "Rule removed.")
     return redirect(url_for("web.maintenance_rules"))
 
 
@@ -248,12 +245,7 @@ def maintenance_technicians():
 def maintenance_technician_save(code):
     """Change a technician's name, login, badge, rate, or take them out of (or back into) service."""
     changes = {**_form("name", "user", "operator", "hourly_rate"), "active": request.form.get("active") == "on"}
-    try:
-        staff.update_technician(code, changes)
-    except ShopfloorError as exc:
-        flash(f"{code}: {exc}", "error")
-    else:
-        flash(f"Technician {code} saved.", "ok")
+    attempt(lambda: staff.update_technician(code, changes), f"Technician {code} saved.", f"{code}: ")
     return redirect(url_for("web.maintenance_technicians") + f"#tech-{code}")
 
 
@@ -262,7 +254,8 @@ def maintenance_technician_save(code):
 def maintenance_schedule(code):
     """Add a weekly shift or an on-call period, or remove one."""
     form = _form("kind", "weekday", "start", "end", "starts_at", "ends_at", "remove")
-    try:
+
+    def change():
         if form["remove"]:
             kind, _, entry = form["remove"].partition(":")
             staff.remove_schedule(code, kind, int(entry) if entry.isdigit() else 0)
@@ -271,10 +264,8 @@ def maintenance_schedule(code):
                               check_datetime("ends_at", form["ends_at"], required=True))
         else:
             staff.add_shift(code, form["weekday"], form["start"], form["end"])
-    except ShopfloorError as exc:
-        flash(f"{code}: {exc}", "error")
-    else:
-        flash(f"Schedule of {code} saved.", "ok")
+
+    attempt(change, f"Schedule of {code} saved.", f"{code}: ")
     return redirect(url_for("web.maintenance_technicians") + f"#tech-{code}")
 
 
@@ -284,15 +275,9 @@ def maintenance_team_save():
     """Create a team or replace its members."""
     form = _form("code", "name")
     members = request.form.getlist("members")
-    try:
-        if any(t.code == form["code"] for t, _ in staff.list_teams()):
-            staff.set_team_members(form["code"], members)
-        else:
-            staff.create_team(form["code"], form["name"], members)
-    except ShopfloorError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Team {form['code']} saved.", "ok")
+    exists = any(t.code == form["code"] for t, _ in staff.list_teams())
+    attempt(lambda: staff.set_team_members(form["code"], members) if exists
+            else staff.create_team(form["code"], form["name"], members), f"Team {form['code']} saved.")
     return redirect(url_for("web.maintenance_technicians") + "#teams")
 
 
@@ -316,12 +301,7 @@ def maintenance_contractors():
 def maintenance_contractor_save(code):
     """Change a contractor's details or take them off the list of active contractors."""
     changes = {**_form(*CONTRACTOR_KEYS), "active": request.form.get("active") == "on"}
-    try:
-        contractors.update_contractor(code, changes)
-    except ShopfloorError as exc:
-        flash(f"{code}: {exc}", "error")
-    else:
-        flash(f"Contractor {code} saved.", "ok")
+    attempt(lambda: contractors.update_contractor(code, changes), f"Contractor {code} saved.", f"{code}: ")
     return redirect(url_for("web.maintenance_contractors"))
 
 
