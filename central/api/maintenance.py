@@ -464,7 +464,7 @@ def maintenance_my_work():
 def maintenance_open_by_asset(query: AreaQuery):
     """Open work grouped by asset, oldest first."""
     rows = open_by_asset(area=query.area)
-    return jsonify({"assets": [{**r, "name": r["name"], "open": int(r["open"]), "urgent": int(r["urgent"] or 0),
+    return jsonify({"assets": [{**r, "open": int(r["open"]), "urgent": int(r["urgent"] or 0),
                                 "flagged": int(r["flagged"] or 0), "oldest": _iso(r["oldest"])} for r in rows]})
 
 
