@@ -99,14 +99,15 @@ def _guard(actor: Actor, item: Item, batch: Batch | None, location: Location, af
 
 
 def write_moves(moves: list[dict], actor: Actor, field: str = "qty",
-                balances: dict[tuple, StockBalance] | None = None) -> None:
+                balances: dict[tuple, StockBalance] | None = None, complete: bool = False) -> None:
     """Append ledger rows and apply their quantities to the balances, in sets (no row-at-a-time loop).
 
     Each move is a dict with item, batch, location (models), qty, value, kind and optionally
     work_order, reason, reference and actor (when the moves of several events are written
     together; ``actor`` otherwise). Negative results go through the negative-stock rule.
     ``balances`` may hand over the balances already read (by item, batch and location id),
-    read again only when a key is not among them.
+    read again only when a key is not among them, unless ``complete`` says they are all there
+    are (a new batch has none).
     """
     keyed = [m for m in moves if m["qty"] != 0]
     deltas: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -116,7 +117,7 @@ def write_moves(moves: list[dict], actor: Actor, field: str = "qty",
         deltas[key] += m["qty"]
         models[key] = m
     if deltas:
-        if balances is None or any(k not in balances for k in deltas):
+        if balances is None or (not complete and any(k not in balances for k in deltas)):
             balances = _balances_for(list(deltas))
         missing = [k for k in deltas if k not in balances]
         if missing:  # new balances start at their first move's quantity

@@ -53,8 +53,8 @@ def _check(output: Output) -> None:
     check_code("batch", output.batch)
 
 
-def report_outputs(outputs: list[Output]) -> list[WorkOrderOutput]:
-    """Book several outputs in one transaction and in sets; returns their output rows."""
+def report_outputs(outputs: list[Output], answer: bool = True) -> list[WorkOrderOutput]:
+    """Book several outputs in one transaction and in sets; returns their output rows (when ``answer``)."""
     for output in outputs:
         _check(output)
     codes = [o.batch for o in outputs]
@@ -106,7 +106,7 @@ def report_outputs(outputs: list[Output]) -> list[WorkOrderOutput]:
                 if revaluation:
                     moves.append({**base, "kind": "revaluation", "qty": ZERO, "value": revaluation})
         insert_dicts(CostLayer, layers)
-        write_moves(moves, outputs[0].actor)
+        write_moves(moves, outputs[0].actor, balances={}, complete=all(item.batch_tracked for _, _, item, *_ in rows))
         insert_dicts(WorkOrderOutput, [
             {"work_order": wo.id, "batch": batches[o.batch].id, "item": item.id, "kind": o.kind, "qty": o.qty,
              "location": place.id, "reason": o.reason, "operator": o.actor.operator, "event_id": o.actor.event_id,
@@ -117,6 +117,8 @@ def report_outputs(outputs: list[Output]) -> list[WorkOrderOutput]:
         for wo, actor in done.values():  # outputs after completion: top the backflush up, settle again
             consumption.backflush(wo, actor)
         lifecycle.after_facts([wo for wo, _ in done.values()])
+        if not answer:
+            return []
         made = {r.batch_id: r for r in WorkOrderOutput.select().where(
             WorkOrderOutput.batch.in_([b.id for b in batches.values()]))}
         return [made[batches[o.batch].id] for o in outputs]

@@ -26,6 +26,7 @@ from decimal import Decimal
 from peewee import Case, fn
 
 from central import costing
+from central.db import insert_dicts
 from central.models import (Batch, Item, RecipeInput, RecipeOutput, StockBalance, StockMove, WorkCentre, WorkOrder,
                             WorkOrderOutput, WorkOrderStage, utcnow)
 from central.quantities import ZERO, exact, raw, split
@@ -148,8 +149,7 @@ def _book(wo: WorkOrder, changed: list[WorkOrderOutput], new_values: dict[int, D
     moves = [{"at": now, "kind": "revaluation", "item": o.item_id, "batch": o.batch_id, "location": None, "qty": ZERO,
               "value": a, "work_order": wo.id, "reference": f"settlement of {wo.number}"}
              for o, a in zip(changed, applied) if a]
-    if moves:
-        StockMove.insert_many(moves).execute()
+    insert_dicts(StockMove, moves)
     v, u = WorkOrderOutput.value, Batch.unit_cost
     WorkOrderOutput.update(value=Case(WorkOrderOutput.id, [(raw(o.id), raw(v.db_value(new_values[o.id]))) for o in changed])).where(
         WorkOrderOutput.id.in_([o.id for o in changed])).execute()

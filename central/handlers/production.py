@@ -17,13 +17,13 @@ def _output(event: Event) -> Output:
 @handles("output.reported")
 def output_reported(event: Event) -> None:
     """The station minted a batch of an output; it enters stock at its provisional cost."""
-    report_outputs([_output(event)])
+    report_outputs([_output(event)], answer=False)
 
 
 @handles_set(output_reported)
 def outputs_reported(events: list[Event]) -> None:
     """Many outputs of one batch of events, booked together."""
-    report_outputs([_output(e) for e in events])
+    report_outputs([_output(e) for e in events], answer=False)
 
 
 @handles("stage.started", "stage.completed")

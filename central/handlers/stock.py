@@ -1,8 +1,9 @@
 """Station events that move stock: goods received, material issued, scrap reported."""
 from __future__ import annotations
 
-from central import consumption, inventory
+from central import inventory
 from central.consumption import Issue, issue_materials
+from central.receipts import Receipt, receive_all
 from central.errors import NotFound
 from central.inventory import Actor
 from central.models import Batch, Item, WorkOrder
@@ -10,21 +11,31 @@ from central.recorder import handles, handles_set
 from edge.contract import Event
 
 
-@handles("goods.received")
-def goods_received(event: Event) -> None:
-    """Receive the batch the station minted (an unknown item rejects the event)."""
+def _receipt(event: Event, items: dict[str, Item]) -> Receipt:
     d = event.data
-    item = Item.get_or_none(Item.code == d["item"])
+    item = items.get(d["item"])
     if item is None:
         raise NotFound("data.item", f"no item {d['item']!r}")
     actor = Actor.from_event(event)
     if d.get("gtin") and item.gtin and d["gtin"].zfill(14) != item.gtin:
         actor.flag("gtin_mismatch", f"goods received as {item.code} carry GTIN {d['gtin']}, the item's is {item.gtin}",
                    subject=d["batch"])
-    consumption.receive(item=item.code, qty=d["qty"], actor=actor, batch=d["batch"] if item.batch_tracked else None,
-                      location=d.get("location"), unit_cost=d.get("unit_cost"), unit=d.get("unit"),
-                      expiry=d.get("expiry"), supplier=d.get("supplier"), supplier_lot=d.get("supplier_lot"),
-                      reference=d.get("purchase_order"))
+    return Receipt(item.code, d["qty"], actor, batch=d["batch"] if item.batch_tracked else None,
+                   location=d.get("location"), unit_cost=d.get("unit_cost"), unit=d.get("unit"), expiry=d.get("expiry"),
+                   supplier=d.get("supplier"), supplier_lot=d.get("supplier_lot"), reference=d.get("purchase_order"))
+
+
+@handles("goods.received")
+def goods_received(event: Event) -> None:
+    """Receive the batch the station minted (an unknown item rejects the event)."""
+    receive_all([_receipt(event, {i.code: i for i in Item.select().where(Item.code == event.data["item"])})])
+
+
+@handles_set(goods_received)
+def goods_received_together(events: list[Event]) -> None:
+    """Many receipts of one batch of events, booked together."""
+    items = {i.code: i for i in Item.select().where(Item.code.in_({e.data["item"] for e in events}))}
+    receive_all([_receipt(e, items) for e in events])
 
 
 def _issue(event: Event) -> Issue:

@@ -143,9 +143,17 @@ def test_a_station_publishing_as_another_is_rejected(tmp_path, db_url, plant, mo
         # 1. on S02's topic: the broker's ACL refuses it (MQTT 5 PUBACK "not authorized"); nothing arrives
         info = intruder.publish(topic("plant1", "S02", "events"), encode_events([as_s02]), qos=1)
         info.wait_for_publish(5)
-        # 2. on its own topic, naming S02 inside: the ingest rejects it with the reason
-        intruder.publish(topic("plant1", "S01", "events"), encode_events([as_s02]), qos=1).wait_for_publish(5)
-        ack = acks.get(timeout=20)
+        # 2. on its own topic, naming S02 inside: the ingest rejects it with the reason (sent again
+        # until the ingest, which may still be starting, has subscribed and answered)
+        ack = None
+        for _ in range(15):
+            intruder.publish(topic("plant1", "S01", "events"), encode_events([as_s02]), qos=1).wait_for_publish(5)
+            try:
+                ack = acks.get(timeout=2)
+                break
+            except queue.Empty:
+                continue
+        assert ack is not None, "no ack from the ingest"
         assert ack["accepted"] == []
         assert ack["rejected"][0]["id"] == as_s02.id
         assert "published by plant1/S01" in ack["rejected"][0]["error"]
