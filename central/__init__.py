@@ -51,7 +51,7 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     from central.api import api, viewer
     from central.headers import init_headers
     from central.throttle import init_throttle
-    from central.web import web
+    from central.web import public, web
 
     from flask_openapi3 import OpenAPI  # the web app only: the ingest and the CLI do without
 
@@ -94,6 +94,7 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     app.register_blueprint(web)
     app.register_api(api)
     app.register_blueprint(viewer)
+    public.init_app(app)
     init_throttle(app, settings)
     init_headers(app, settings["web.https"])
     if settings["web.proxy_hops"] > 0:

@@ -11,11 +11,18 @@ from central.models.ledger import ParkedIssue, StockMove, WorkOrderInput
 from central.models.people import Certification, Machine, MachineSkill, StageAssignment, WorkCentreSkill
 from central.models.reasons import ReasonEvent, StopMark
 from central.models.labels import SsccLabel
+from central.models.maintenance import (Area, Asset, Assignee, AssignmentRule, Contractor, Line, MaintenanceTemplate,
+                                        MaintenanceWorkOrder, OnCall, Shift, Team, TeamMember, Technician,
+                                        TemplateVersion, WorkRequest)
+from central.models.maintenance_log import CheckResult, ContractorJob, FieldValue, LogEntry, PartUse, TimeEntry
 
 ALL_MODELS = [User, ApiToken, WebSession, RateCounter, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
 ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInput, RecipeOutput, RecipeStage,
                WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, WorkOrderInput, ParkedIssue]
 ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark, StageAssignment]
 ALL_MODELS += [SsccLabel]
+ALL_MODELS += [Area, Line, Asset, Technician, Team, TeamMember, Shift, OnCall, Contractor, MaintenanceTemplate,
+               TemplateVersion, MaintenanceWorkOrder, AssignmentRule, Assignee, WorkRequest, FieldValue, CheckResult,
+               TimeEntry, LogEntry, PartUse, ContractorJob]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "utcnow"]

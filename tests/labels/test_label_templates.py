@@ -54,7 +54,7 @@ def test_bad_templates(tmp_path, body, words):
 
 
 def test_unknown_shipped_name_lists_the_shipped_ones():
-    with pytest.raises(LabelError, match="shipped: batch, goods_in"):
+    with pytest.raises(LabelError, match="shipped: asset, batch, goods_in"):
         load_template("pallet")
 
 
