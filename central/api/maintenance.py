@@ -34,7 +34,7 @@ class TemplateRef(Out):
     version: int
 
 
-class WorkOrderOut(Out):
+class MaintenanceWorkOrderOut(Out):
     model_config = with_links(
         GetWorkOrder=link("maintenance_work_orders_get", parameters={"number": "$response.body#/number"}),
         StartWorkOrder=link("maintenance_work_orders_start", parameters={"number": "$response.body#/number"}))
@@ -129,7 +129,7 @@ class LogOut(Out):
     by: str
 
 
-class WorkOrderFullOut(WorkOrderOut):
+class WorkOrderFullOut(MaintenanceWorkOrderOut):
     assignees: list[AssigneeOut]
     fields: list[FieldOut]
     checklist: list[StepOut]
@@ -140,7 +140,7 @@ class WorkOrderFullOut(WorkOrderOut):
     cost: CostOut = Field(description="labour (closed time × rate) + parts + contractors")
 
 
-WorkOrderPage = page_of("work_orders", WorkOrderOut)
+WorkOrderPage = page_of("work_orders", MaintenanceWorkOrderOut)
 
 
 def _full(number: str):
@@ -165,14 +165,14 @@ def _technician(code: str | None) -> str:
 
 # --- work orders -------------------------------------------------------------------------------------
 
-class WorkOrderQuery(PageQuery):
+class MaintenanceWorkOrderQuery(PageQuery):
     q: Text(100, description="number (exact), asset code (exact), or text in title or description") | None = None
     asset: Code | None = None
     area: Code | None = None
     status: Literal[("open",) + MWO_STATUSES] | None = Field(None, description="open = any status not done or cancelled")
 
 
-class WorkOrderCreate(Strict):
+class MaintenanceWorkOrderCreate(Strict):
     asset: Code
     title: Text(200) | None = Field(None, description="default: the template's title, else the description's first line")
     description: Text(5000) = ""
@@ -251,7 +251,7 @@ class SignoffBody(Strict):
 
 
 @api.get("/maintenance/work-orders", responses=answers((200, WorkOrderPage)))
-def maintenance_work_orders_list(query: WorkOrderQuery):
+def maintenance_work_orders_list(query: MaintenanceWorkOrderQuery):
     """Search maintenance work orders by number, asset and text, newest first."""
     rows = search_query(text=query.q or "", asset=query.asset, status=query.status, area=query.area)
     page = rows.limit(query.limit).offset(query.offset)
@@ -261,7 +261,7 @@ def maintenance_work_orders_list(query: WorkOrderQuery):
 
 @api.post("/maintenance/work-orders", responses=answers((201, WorkOrderFullOut), 404))
 @require_role(*PLANNERS)
-def maintenance_work_orders_create(body: WorkOrderCreate):
+def maintenance_work_orders_create(body: MaintenanceWorkOrderCreate):
     """Open a maintenance work order; the assignment rules pick who does it."""
     values = body.model_dump(exclude_unset=True)
     auto = values.pop("auto_assign", True)
@@ -429,7 +429,7 @@ def maintenance_contractors_engage(path: NumberPath, body: ContractorBody):
 
 class MyWorkOut(Out):
     technician: Code
-    work_orders: list[WorkOrderOut]
+    work_orders: list[MaintenanceWorkOrderOut]
 
 
 class OpenByAssetRow(Out):

@@ -60,7 +60,7 @@ class AssetChange(Strict):
     line: Code | None = Field(None, description="a line sets the area too")
     location: Text(128) | None = None
     criticality: Literal[CRITICALITIES] | None = None
-    active: bool | None = None
+    active: bool = Field(None, description="in service (leave out to keep as it is)")
 
 
 class AssetCreate(AssetChange):

@@ -294,4 +294,4 @@ def current_assignees(wo: MaintenanceWorkOrder) -> list[Assignee]:
 def assignee_dict(row: Assignee) -> dict:
     """The JSON shape of an assignment."""
     return {"technician": row.technician.code, "name": row.technician.name, "rule": row.rule_id, "why": row.why,
-            "assigned_by": row.assigned_by, "assigned_at": row.assigned_at.isoformat()}
+            "assigned_by": row.assigned_by, "assigned_at": row.assigned_at.isoformat() + "Z"}

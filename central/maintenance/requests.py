@@ -135,7 +135,7 @@ def request_dict(req: WorkRequest, *, public: bool = False) -> dict:
     """The JSON shape of a request; ``public`` leaves out who reported it and who decided."""
     data = {"number": req.number, "asset": req.asset.code, "description": req.description, "status": req.status,
             "work_order": req.work_order.number if req.work_order_id else None, "decision": req.decision,
-            "created_at": req.created_at.isoformat(), "decided_at": req.decided_at.isoformat() if req.decided_at else None}
+            "created_at": req.created_at.isoformat() + "Z", "decided_at": req.decided_at.isoformat() + "Z" if req.decided_at else None}
     if not public:
         data.update(reporter=req.reporter, reported_by=req.reported_by, decided_by=req.decided_by)
     return data

@@ -92,4 +92,4 @@ def version_dict(version: TemplateVersion) -> dict:
             "type": version.wo_type, "priority": version.priority, "description": version.description,
             "fields": json.loads(version.fields), "checklist": json.loads(version.checklist),
             "requires_signoff": version.requires_signoff, "created_by": version.created_by,
-            "created_at": version.created_at.isoformat()}
+            "created_at": version.created_at.isoformat() + "Z"}

@@ -129,10 +129,10 @@ def work_order_dict(wo: MaintenanceWorkOrder, *, full: bool = False) -> dict:
             "status": wo.status, "title": wo.title, "description": wo.description, "hold_reason": wo.hold_reason,
             "cancel_reason": wo.cancel_reason, "due": wo.due.isoformat() if wo.due else None, "source": wo.source,
             "template": None, "parent": None, "required_skill": None, "requires_signoff": wo.requires_signoff,
-            "signed_off_by": wo.signed_off_by, "signed_off_at": wo.signed_off_at.isoformat() if wo.signed_off_at else None,
-            "flagged": wo.flagged, "created_by": wo.created_by, "created_at": wo.created_at.isoformat(),
-            "started_at": wo.started_at.isoformat() if wo.started_at else None,
-            "done_at": wo.done_at.isoformat() if wo.done_at else None}
+            "signed_off_by": wo.signed_off_by, "signed_off_at": wo.signed_off_at.isoformat() + "Z" if wo.signed_off_at else None,
+            "flagged": wo.flagged, "created_by": wo.created_by, "created_at": wo.created_at.isoformat() + "Z",
+            "started_at": wo.started_at.isoformat() + "Z" if wo.started_at else None,
+            "done_at": wo.done_at.isoformat() + "Z" if wo.done_at else None}
     if wo.template_version_id:
         version = TemplateVersion.get_by_id(wo.template_version_id)
         data["template"] = {"code": version.template.code, "version": version.version}

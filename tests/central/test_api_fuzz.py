@@ -18,7 +18,13 @@ from central.models import ALL_MODELS, ApiToken, User
 # check still runs on these operations.
 DOMAIN_RULES = {"POST /items", "PATCH /items/{code}", "POST /operators/import", "POST /certifications/import",
                 "POST /recipes", "POST /certifications", "PATCH /certifications/{cert_id}",
-                "GET /analysis/reasons/pareto"}
+                "GET /analysis/reasons/pareto",
+                # maintenance: a shift's or on-call period's end after its start, an e-mail address, an
+                # assignment rule with at least one condition, a time entry's end after its start,
+                # custom field values typed by their template, a template's field names and choices
+                "POST /maintenance/technicians/{code}/shifts", "POST /maintenance/technicians/{code}/on-call",
+                "POST /maintenance/contractors", "POST /maintenance/rules", "POST /maintenance/work-orders/{number}/time",
+                "PUT /maintenance/work-orders/{number}/fields", "PUT /maintenance/templates/{code}"}
 EXAMPLES = 12  # per operation: bounded, so the test stays within a minute or two on each database
 
 
