@@ -69,7 +69,7 @@ def test_a_technicians_whole_path(phone, live_server, shop, supervisor):
     assert_no_sideways_scroll(phone)
     sign_out(phone)
 
-    sign_in(phone, live_server, ("ella", "ella password"))
+    sign_in(phone, live_server, ("ella", "ella reads gauges at dawn"))
     nav(phone, "Maintenance")
     phone.get_by_role("link", name="My work").click()
     assert_accessible(phone)

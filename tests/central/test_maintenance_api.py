@@ -133,7 +133,7 @@ def test_bad_input_names_the_field(client, url, body, status, field):
 
 def test_roles(client, app):
     with database.connection_context():
-        create_user("vic", "viewer password", "viewer")
+        create_user("vic", "viewer watches quiet meters", "viewer")
         token = issue_token(User.get(User.username == "vic"), "t")
     viewer = app.test_client()
     viewer.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"

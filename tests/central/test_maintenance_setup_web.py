@@ -20,11 +20,11 @@ def csrf(page: str) -> str:
 @pytest.fixture
 def planner(shop, app):
     database.connect(reuse_if_open=True)
-    create_user("pat", "planner password", "planner", "Pat")
+    create_user("pat", "planner books tidy schedules", "planner", "Pat")
     database.close()
     client = app.test_client()
     token = csrf(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "pat", "password": "planner password", "csrf_token": token})
+    client.post("/login", data={"username": "pat", "password": "planner books tidy schedules", "csrf_token": token})
     return client
 
 

@@ -89,8 +89,8 @@ def test_a_whole_path_through_the_forms(boss):
 def test_posts_need_csrf_and_the_right_role(boss, app):
     assert boss.post("/maintenance/work-orders/MWO-000001/start").status_code == 400
     with database.connection_context():
-        create_user("vic", "viewer password", "viewer")
-    viewer = sign_in(app.test_client(), "vic", "viewer password")
+        create_user("vic", "viewer watches quiet meters", "viewer")
+    viewer = sign_in(app.test_client(), "vic", "viewer watches quiet meters")
     assert viewer.get("/maintenance/work-orders/MWO-000001").status_code == 200
     resp = post(viewer, "/maintenance/work-orders/MWO-000001", "/maintenance/work-orders/MWO-000001/cancel",
                 {"reason": "no"})

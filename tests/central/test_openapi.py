@@ -43,6 +43,11 @@ def test_the_event_contract_is_published_as_json_schema(api):
     assert {b["properties"]["type"]["const"] for b in schema["oneOf"]} == set(EVENT_TYPES)
 
 
+# maintenance work-order steps whose path says everything: nothing to send
+ACTIONS = {"maintenance_work_orders_start", "maintenance_work_orders_resume", "maintenance_work_orders_complete",
+           "maintenance_work_orders_sign_off"}
+
+
 def test_every_operation_declares_its_inputs_and_answers(api):
     doc = api.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"] == "3.1.0" and doc["servers"] == [{"url": "/api/v1"}]
@@ -52,7 +57,7 @@ def test_every_operation_declares_its_inputs_and_answers(api):
             ids.append(op["operationId"])
             declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
             assert declared == set(re.findall(r"{(\w+)}", path)), f"{method} {path}: path parameters"
-            if method in ("post", "put", "patch"):
+            if method in ("put", "patch") or (method == "post" and op["operationId"] not in ACTIONS):
                 assert "requestBody" in op, f"{method} {path} has no request body"
             for status, answer in op["responses"].items():
                 assert answer.get("content") or status == "204", f"{method} {path} {status} has no schema"
