@@ -10,7 +10,7 @@ from pydantic import Field
 from central.api.blueprint import api
 from central.api.maintenance_setup import CostOut
 from central.api.schemas import (Code, DateTime, DecimalOut, Money, Out, PageQuery, Qty, Query, Strict, Text,
-                                 TimeOut, answers, link, page_of, with_links)
+                                 TimeOut, Whole, answers, link, page_of, with_links)
 from central.auth import require_role
 from central.errors import Forbidden
 from central.maintenance import assignment, lifecycle, requests, staff, worklog
@@ -221,7 +221,7 @@ class FieldsBody(Strict):
 
 
 class CheckPath(NumberPath):
-    step: int = Field(ge=0, le=1000, description="checklist step, from 0")
+    step: Whole(0, 1000) = Field(description="checklist step, from 0")
 
 
 class CheckBody(Strict):

@@ -9,7 +9,7 @@ from flask import g, jsonify
 from pydantic import Field
 
 from central.api.blueprint import api
-from central.api.schemas import (Code, DateTime, DecimalOut, Id, Money, Out, PageQuery, Query, Strict, Text, TimeOut,
+from central.api.schemas import (Code, DateTime, DecimalOut, Id, Money, Out, PageQuery, Query, Strict, Text, TimeOut, Whole,
                                  answers, page_of)
 from central.auth import require_role
 from central.checklists import STEP_KINDS
@@ -255,7 +255,7 @@ class OnCallCreate(Strict):
 
 class ShiftOut(Out):
     id: Id
-    weekday: int = Field(ge=0, le=6, description="0 is Monday")
+    weekday: Whole(0, 6) = Field(description="0 is Monday")
     text: str
     start_minute: int
     minutes: int
@@ -585,7 +585,7 @@ def maintenance_templates_version(path: VersionPath):
 
 class RuleChange(Strict):
     name: Text(128, min_length=1) | None = None
-    position: int | None = Field(None, ge=0, le=100000, description="lower positions are tried first")
+    position: Whole(0, 100000) | None = Field(None, description="lower positions are tried first")
     area: Code | None = None
     asset: Code | None = None
     type: Literal[MWO_TYPES] | None = None
