@@ -21,7 +21,7 @@ a line does when its operators move on. It prints, for SQLite (and for PostgreSQ
   second one wrote that hang off its batch are copied in bulk; each timed output runs in a
   transaction that is rolled back, so every sample sees the same history.
 
-Targets (issue 17): mix >= 1,000 events/s on both databases; output.reported median <= 5 ms at
+Targets: mix >= 1,000 events/s on both databases; output.reported median <= 5 ms at
 1 and at 10,000 outputs; at most 2 ledger rows an event; genealogy rows per work order <= I + O.
 """
 from __future__ import annotations
