@@ -23,7 +23,7 @@ from edge.contract import encode_events, make_event, topic
 from edge.outbox import Outbox
 from tests.edge.support import wait_for
 
-CHANGE_LIMIT = 10_000  # bytes of config a receipt may publish (issue 17's target)
+CHANGE_LIMIT = 10_000  # bytes of config a receipt may publish at most
 
 
 class StationPeer:

@@ -1,5 +1,5 @@
 """The station's config cache against a real ingest and mosquitto: its parts only, following its
-head, kept across restarts, re-checking the operator, and the offline rules of issue 18."""
+head, kept across restarts, re-checking the operator, and the offline rules."""
 from __future__ import annotations
 
 from datetime import date
