@@ -26,7 +26,7 @@ from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor, Pick, check_unit, check_usable, cost_picks, take_out, write_moves
 from central.models import (Batch, Flag, Item, ParkedIssue, RecipeInput, StockMove, WorkOrder,
                             WorkOrderOutput, utcnow)
-from central.quantities import ZERO, check_positive, exact, raw
+from central.quantities import ZERO, check_positive, exact
 
 
 @dataclass
@@ -110,7 +110,7 @@ def issue_materials(issues: list[Issue]) -> list[list[Pick]]:
                               for n, wo in touched for p in results[n]])
         for n, wo in touched:
             consumed_value[wo.id] += sum((p.value for p in results[n]), ZERO)
-        _add_input_cost(consumed_value)
+        lifecycle.add_to_costs(WorkOrder.input_cost, consumed_value)
         lifecycle.after_facts([wo for _, wo in touched])
         return results
 
@@ -132,14 +132,6 @@ def _check_item(issue: Issue, item: Item, batch: Batch | None) -> None:
             raise
         issue.actor.flag("parked_issue_mismatch", f"issue of batch {batch.code} to {issue.work_order}: {exc}; "
                          "booked as the batch is", subject=batch.code)
-
-
-def _add_input_cost(values: dict[int, Decimal]) -> None:
-    """Keep each work order's running material cost (settlement recomputes it from the ledger)."""
-    for wo_id, value in values.items():
-        if value:
-            WorkOrder.update(input_cost=WorkOrder.input_cost + raw(WorkOrder.input_cost.db_value(value))).where(
-                WorkOrder.id == wo_id).execute()
 
 
 # --- parked issues ---------------------------------------------------------------------------------

@@ -164,6 +164,11 @@ def _balances_for(keys: list[tuple]) -> dict[tuple, StockBalance]:
 
 # --- batches ---------------------------------------------------------------------------------
 
+def default_expiry(item: Item, at: datetime | None) -> date | None:
+    """A new batch's expiry when none is given: the day it was made or received + the item's shelf life."""
+    return (at or utcnow()).date() + timedelta(days=item.shelf_life_days) if item.shelf_life_days else None
+
+
 def ensure_batch(item: Item, code: str, *, expiry: date | None = None, supplier: str | None = None,
                  supplier_lot: str | None = None, unit_cost: Decimal = ZERO, status: str = "released",
                  at: datetime | None = None) -> Batch:
@@ -183,8 +188,8 @@ def ensure_batch(item: Item, code: str, *, expiry: date | None = None, supplier:
         return batch
     if status not in BATCH_STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}, got {status!r}")
-    if expiry is None and item.shelf_life_days:
-        expiry = (at or utcnow()).date() + timedelta(days=item.shelf_life_days)
+    if expiry is None:
+        expiry = default_expiry(item, at)
     return Batch.create(code=code, item=item.id, expiry=expiry, supplier=supplier, supplier_lot=supplier_lot,
                         unit_cost=unit_cost, status=status, created_at=at or utcnow())
 

@@ -1,11 +1,14 @@
 """A work order's status as facts and people move it: the rules every production function shares."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from central import settlement
 from central.errors import Conflict
 from central.inventory import Actor
 from central.lookup import by_code
 from central.models import WorkOrder
+from central.quantities import raw
 
 TRANSITIONS = {
     "draft": {"released", "cancelled"},
@@ -56,6 +59,16 @@ def open_for_fact(wo: WorkOrder, actor: Actor, what: str) -> None:
     if not actor.is_fact:
         raise Conflict("work_order", f"work order {wo.number} is {wo.status}: cannot {what}")
     actor.flag("work_order_state", f"{what} on work order {wo.number}, which is {wo.status}", subject=wo.number)
+
+
+def add_to_costs(column, totals: dict[int, Decimal]) -> None:
+    """Add per-work-order amounts to a running cost column (``input_cost``, ``output_value``).
+
+    Settlement recomputes both from the ledger; until then they say how far the work order is.
+    """
+    for wo_id, amount in totals.items():
+        if amount:
+            WorkOrder.update({column: column + raw(column.db_value(amount))}).where(WorkOrder.id == wo_id).execute()
 
 
 def after_facts(wos) -> None:

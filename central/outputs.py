@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from central import consumption, costing, lifecycle, settlement
 from central.catalog import check_code, default_location, get_item, get_locations
 from central.db import database, insert_dicts
 from central.errors import Conflict, ValidationError
-from central.inventory import Actor, check_unit, write_moves
+from central.inventory import Actor, check_unit, default_expiry, write_moves
 from central.models import Batch, CostLayer, Item, RecipeOutput, WorkOrder, WorkOrderOutput, utcnow
 from central.models.production import OUTPUT_KINDS
-from central.quantities import ZERO, check_positive, exact, raw
+from central.quantities import ZERO, check_positive, exact
 
 
 @dataclass
@@ -111,7 +110,10 @@ def report_outputs(outputs: list[Output], answer: bool = True) -> list[WorkOrder
             {"work_order": wo.id, "batch": batches[o.batch].id, "item": item.id, "kind": o.kind, "qty": o.qty,
              "location": place.id, "reason": o.reason, "operator": o.actor.operator, "event_id": o.actor.event_id,
              "at": o.actor.when(), "value": value} for o, wo, item, place, unit, value in rows])
-        _add_output_value(rows)
+        totals: dict[int, Decimal] = defaultdict(Decimal)
+        for output, wo, item, place, unit, value in rows:
+            totals[wo.id] += value
+        lifecycle.add_to_costs(WorkOrder.output_value, totals)
         consumption.book_parked(codes)
         done = {wo.id: (wo, o.actor) for o, wo, *_ in rows if wo.status == "done"}
         for wo, actor in done.values():  # outputs after completion: top the backflush up, settle again
@@ -129,19 +131,7 @@ def _new_batches(rows) -> dict[str, Batch]:
     values = []
     for output, wo, item, place, unit, value in rows:
         at = output.actor.at or utcnow()
-        expiry = at.date() + timedelta(days=item.shelf_life_days) if item.shelf_life_days else None
-        values.append({"code": output.batch, "item": item.id, "expiry": expiry, "unit_cost": unit,
+        values.append({"code": output.batch, "item": item.id, "expiry": default_expiry(item, at), "unit_cost": unit,
                        "status": "released", "created_at": at})
     insert_dicts(Batch, values)
     return {b.code: b for b in Batch.select().where(Batch.code.in_([v["code"] for v in values]))}
-
-
-def _add_output_value(rows) -> None:
-    """Keep each work order's running output value (settlement recomputes it)."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for output, wo, item, place, unit, value in rows:
-        totals[wo.id] += value
-    for wo_id, value in totals.items():
-        if value:
-            WorkOrder.update(output_value=WorkOrder.output_value + raw(WorkOrder.output_value.db_value(value))).where(
-                WorkOrder.id == wo_id).execute()

@@ -13,7 +13,7 @@ from datetime import date
 
 from central import settlement
 from central.catalog import check_code
-from central.consumption import backflush, issue_material, receive  # noqa: F401  (re-exported)
+from central.consumption import backflush, issue_material  # noqa: F401  (re-exported)
 from central.db import database, lock_row
 from central.errors import Conflict, NotFound, ValidationError
 from central.inventory import Actor

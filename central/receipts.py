@@ -9,14 +9,14 @@ central already has, or of an item kept at weighted average or without batches, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from central import consumption, inventory
 from central.catalog import default_location, get_item, get_locations
 from central.db import database, insert_dicts
 from central.errors import ValidationError
-from central.inventory import Actor, check_unit, write_moves
+from central.inventory import Actor, check_unit, default_expiry, write_moves
 from central.models import Batch, CostLayer, Item, utcnow
 from central.models.stock import BATCH_STATUSES
 from central.quantities import check_positive, exact
@@ -81,7 +81,7 @@ def _receive_new_batches(rows: list[tuple[Receipt, Item]]) -> None:
         if r.status not in BATCH_STATUSES:
             raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}, got {r.status!r}")
         at = r.actor.at or utcnow()
-        expiry = r.expiry or (at.date() + timedelta(days=item.shelf_life_days) if item.shelf_life_days else None)
+        expiry = r.expiry or default_expiry(item, at)
         batches.append({"code": r.batch, "item": item.id, "expiry": expiry, "supplier": r.supplier,
                         "supplier_lot": r.supplier_lot, "unit_cost": r.unit_cost, "status": r.status, "created_at": at})
         priced[item.id] = r.unit_cost
