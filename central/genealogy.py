@@ -10,8 +10,12 @@ on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import io
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
+
+from defusedcsv import csv  # a cell starting with = + - @ is written as text, never as a formula
 
 from peewee import EXCLUDED, JOIN, fn
 
@@ -145,3 +149,107 @@ def _iso(value) -> str | None:
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+# --- the trace page and the recall export ------------------------------------------------------
+
+def _details(ids: list[int]) -> dict[str, dict]:
+    """Per batch code: item, name, unit, status, expiry, and the work order that made it with the quantity."""
+    rows = (Batch.select(Batch.code, Item.code, Item.name, Item.unit, Batch.status, Batch.expiry,
+                         WorkOrder.number, WorkOrderOutput.qty, WorkOrderOutput.kind)
+            .join(Item, on=Batch.item == Item.id).switch(Batch)
+            .join(WorkOrderOutput, JOIN.LEFT_OUTER, on=WorkOrderOutput.batch == Batch.id)
+            .join(WorkOrder, JOIN.LEFT_OUTER, on=WorkOrderOutput.work_order == WorkOrder.id)
+            .where(Batch.id.in_(ids)).tuples())
+    return {code: {"batch": code, "item": item, "item_name": name, "unit": unit, "status": status,
+                   "expiry": _iso(expiry), "made_by": number, "made_qty": str(qty) if qty is not None else None,
+                   "output_kind": kind}
+            for code, item, name, unit, status, expiry, number, qty, kind in rows}
+
+
+def trace_tree(code: str, direction: str = "backward", max_depth: int = MAX_DEPTH) -> dict:
+    """A trace as a tree for the page: each batch with its facts, what it is linked by, where it is now.
+
+    Backward, a batch's branches are the batches that went into it (quantity consumed, by which
+    work order); forward, the batches made from it. A batch reached twice (a lot used in two
+    places of the same tree) is expanded once; later it is marked ``repeat``. Every batch also
+    carries where it is now (per location) and what was dispatched of it.
+    """
+    if direction not in ("backward", "forward"):
+        raise ValidationError("direction", f"must be backward or forward, got {direction!r}")
+    nodes = walk(get_batch(code).id, direction, max_depth)  # the one recursive query
+    ids = [n["id"] for n in nodes]
+    info = _details(ids)
+    place = where_now(ids)["locations"]
+    moves = movements(ids)
+    for entry in info.values():
+        entry["locations"], entry["dispatches"] = [], []
+    for row in place:
+        info[row["batch"]]["locations"].append(row)
+    for row in moves["dispatches"]:
+        row["moment"] = datetime.fromisoformat(row["at"]) if row["at"] else None
+        info[row["batch"]]["dispatches"].append(row)
+    branches: dict[str, list[dict]] = defaultdict(list)
+    for link in _links(ids):
+        if direction == "backward":
+            branches[link["child"]].append({"batch": link["parent"], "work_order": link["work_order"], "qty": link["qty"]})
+        else:
+            branches[link["parent"]].append({"batch": link["child"], "work_order": link["work_order"], "qty": link["qty"]})
+    expanded: set[str] = set()
+
+    def grow(batch: str, via: dict | None, depth: int) -> dict:
+        node = {**info[batch], "via": via, "depth": depth, "repeat": batch in expanded, "children": []}
+        if node["repeat"] or depth >= max_depth:
+            return node
+        expanded.add(batch)
+        node["children"] = [grow(b["batch"], b, depth + 1) for b in branches.get(batch, ())]
+        return node
+
+    root = grow(code, None, 0)
+    return {"batch": code, "direction": direction, "root": root, "count": len(ids),
+            "levels": max((n["depth"] for n in nodes), default=0),
+            "consumptions": moves["consumptions"], "dispatches": moves["dispatches"]}
+
+
+def recall_rows(code: str) -> list[dict]:
+    """Every batch made from this one (itself included, all levels) and where each is now.
+
+    One row per place: a location with stock on hand, a dispatch to a customer, or, for a batch
+    with nothing left, what consumed it.
+    """
+    nodes = walk(get_batch(code).id, "forward")
+    ids = [n["id"] for n in nodes]
+    info = _details(ids)
+    depth = {n["batch"]: n["depth"] for n in nodes}
+    places: dict[str, list[dict]] = defaultdict(list)
+    for row in where_now(ids)["locations"]:
+        places[row["batch"]].append({"where": "on hand", "place": row["location"], "qty": row["qty"], "at": None})
+    moves = movements(ids)
+    for row in moves["dispatches"]:
+        places[row["batch"]].append({"where": "dispatched", "place": row["to"], "qty": row["qty"], "at": row["at"]})
+    used = defaultdict(list)
+    for row in moves["consumptions"]:
+        used[row["batch"]].append({"where": "consumed", "place": row["work_order"], "qty": row["qty"], "at": row["at"]})
+    rows = []
+    for n in nodes:
+        entry = info[n["batch"]]
+        found = places.get(n["batch"]) or used.get(n["batch"]) or [{"where": "nothing left", "place": None,
+                                                                   "qty": None, "at": None}]
+        for p in found:
+            rows.append({"depth": depth[n["batch"]], **{k: entry[k] for k in (
+                "batch", "item", "item_name", "status", "expiry", "made_by")}, **p, "unit": entry["unit"]})
+    return rows
+
+
+RECALL_COLUMNS = ("depth", "batch", "item", "item_name", "status", "expiry", "made_by", "where", "place", "qty",
+                  "unit", "at")
+
+
+def recall_csv(code: str) -> str:
+    """The recall list as CSV; a cell a spreadsheet would run as a formula is written as text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RECALL_COLUMNS)
+    for row in recall_rows(code):
+        writer.writerow(["" if row[c] is None else row[c] for c in RECALL_COLUMNS])
+    return out.getvalue()
