@@ -33,7 +33,7 @@ class BatchFilter:
     def from_args(cls, args) -> "BatchFilter":
         """From a page's query arguments; an unknown status or expiry choice names its field."""
         f = cls(item=(args.get("item") or "").strip(), status=(args.get("status") or "").strip(),
-                expiry=(args.get("expiry") or "").strip(), text=(args.get("q") or "").strip()[:200])
+                expiry=(args.get("expiry") or "").strip(), text=(args.get("text") or "").strip()[:200])
         if f.status and f.status not in BATCH_STATUSES:
             raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}")
         if f.expiry and f.expiry not in EXPIRY_FILTERS:

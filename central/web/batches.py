@@ -38,7 +38,7 @@ def batches():
         f = batchview.BatchFilter.from_args(request.args)
         page = keyset(batchview.batches(f), [Batch.id], descending=True)
     except ValidationError as exc:
-        form_error, f = exc, batchview.BatchFilter(item=request.args.get("item", ""), text=request.args.get("q", ""))
+        form_error, f = exc, batchview.BatchFilter(item=request.args.get("item", ""), text=request.args.get("text", ""))
         page = None
     stock = batchview.on_hand([b.id for b in page.rows]) if page else {}
     items = list(Item.select(Item.code, Item.name).where(Item.batch_tracked == True)  # noqa: E712

@@ -139,7 +139,7 @@ def test_pages_answer_and_the_form_changes_the_status(made, app, client, admin_u
     with database.connection_context():
         raise_flag("negative_stock", "batch C1 went to -2 pcs", subject="C1")
     sign_in(client, *admin_user)
-    for path in ("/batches", "/batches?item=FLOUR&status=released&expiry=90&q=F", "/batches/C1", "/batches/C1/trace",
+    for path in ("/batches", "/batches?item=FLOUR&status=released&expiry=90&text=F", "/batches/C1", "/batches/C1/trace",
                  "/search", "/search?q=W", "/search?q=nothing-here", "/flags", "/"):
         assert client.get(path).status_code == 200, path
     assert client.get("/batches?status=lost").status_code == 400
