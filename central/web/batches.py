@@ -15,6 +15,7 @@ from central.inventory import Actor, set_batch_status
 from central.models import Batch, Item
 from central.models.stock import BATCH_STATUSES
 from central.web.blueprint import web
+from central.web import tracetree
 from central.web.paging import keyset
 from central.web.people import show_error
 
@@ -82,7 +83,7 @@ def batch_trace(code):
     """What went into a batch and where it went, every level, with quantities, places and dispatches."""
     back = genealogy.trace_tree(code, "backward")
     forward = genealogy.trace_tree(code, "forward")
-    return render_template("batch_trace.html", code=code, back=back, forward=forward,
+    return render_template("batch_trace.html", code=code, back=back, forward=forward, tree=tracetree,
                            batch=get_batch(code))
 
 
