@@ -88,7 +88,9 @@ def test_batches_list_home_and_trace(screen, request, live_server, supervisor):
     if screen == "phone":
         assert_no_sideways_scroll(page)
     page.get_by_role("link", name="Batch record").first.click()
-    assert "Batch record C1" in page.inner_text("main")
+    assert "Batch record C1" in page.inner_text("main") and "20 kg" in page.inner_text("main")
+    assert page.locator("main a[href='/work-orders/WO1']").count() >= 1
+    assert_accessible(page)
 
 
 def test_quarantine_a_batch_through_its_form(phone, live_server, supervisor):
