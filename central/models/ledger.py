@@ -35,7 +35,7 @@ class StockMove(BaseModel):
 
     class Meta:
         indexes = ((("item", "batch", "location"), False), (("batch", "kind"), False),
-                   (("work_order", "kind"), False))
+                   (("work_order", "kind"), False), (("item", "id"), False), (("location", "id"), False))
 
 
 class WorkOrderInput(BaseModel):
