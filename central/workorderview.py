@@ -161,7 +161,7 @@ def _inputs(wo: WorkOrder, reported: Decimal) -> list[Input]:
     for item_id, code, qty in (WorkOrderInput.select(WorkOrderInput.item, Batch.code, WorkOrderInput.qty).join(Batch)
                                .where(WorkOrderInput.work_order == wo.id).order_by(Batch.code).tuples()):
         if item_id in lines and qty:
-            lines[item_id].batches.append((code, WorkOrderInput.qty.python_value(qty)))
+            lines[item_id].batches.append((code, qty))
     return list(lines.values())
 
 

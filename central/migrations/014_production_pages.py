@@ -1,32 +1,18 @@
 """What the work-order, stock, ledger and event-log pages read by: a work order's status reason, the event
 log's work order and batch, and indexes for their keyset pages."""
 
-import json
-
 import peewee as pw
 from peewee_migrate import Migrator
 
-CHUNK = 2000
-
 
 def _backfill(database: pw.Database) -> None:
-    """Copy ``data.work_order`` and ``data.batch`` of the events already logged into their columns."""
-    last = ""
-    while True:
-        rows = database.execute_sql(
-            "SELECT id, payload FROM event_record WHERE CAST(id AS TEXT) > %s ORDER BY CAST(id AS TEXT) LIMIT %d"
-            .replace("%s", database.param).replace("%d", str(CHUNK)), (last,)).fetchall()
-        if not rows:
-            return
-        for row_id, payload in rows:
-            data = json.loads(payload).get("data") or {}
-            wo, batch = data.get("work_order"), data.get("batch")
-            if isinstance(wo, str) or isinstance(batch, str):
-                database.execute_sql(
-                    f"UPDATE event_record SET work_order = {database.param}, batch = {database.param} "
-                    f"WHERE id = {database.param}",
-                    (wo if isinstance(wo, str) else None, batch if isinstance(batch, str) else None, row_id))
-        last = str(rows[-1][0])
+    """Copy ``data.work_order`` and ``data.batch`` of the events already logged into their columns (one statement)."""
+    if isinstance(database, pw.PostgresqlDatabase):
+        data = "(CAST(payload AS json) -> 'data')"
+        database.execute_sql(f"UPDATE event_record SET work_order = {data} ->> 'work_order', batch = {data} ->> 'batch'")
+    else:
+        database.execute_sql("UPDATE event_record SET work_order = json_extract(payload, '$.data.work_order'), "
+                             "batch = json_extract(payload, '$.data.batch')")
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
