@@ -85,19 +85,11 @@ def valuation(item: str | None = None) -> list[dict]:
 
 
 def ledger(*, item: str | None = None, batch: str | None = None, work_order: str | None = None,
-           kind: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
-    """Ledger rows, newest first, filtered by item, batch, work order number or kind."""
-    query = (StockMove.select(StockMove, Item, Batch, Location, WorkOrder).join(Item).switch(StockMove)
-             .join(Batch, JOIN.LEFT_OUTER).switch(StockMove).join(Location, JOIN.LEFT_OUTER).switch(StockMove)
-             .join(WorkOrder, JOIN.LEFT_OUTER))
-    if item:
-        query = query.where(StockMove.item == get_item(item).id)
-    if batch:
-        query = query.where(StockMove.batch == get_batch(batch).id)
-    if work_order:
-        query = query.where(WorkOrder.number == work_order)
-    if kind:
-        query = query.where(StockMove.kind == kind)
+           kind: str | None = None, location: str | None = None, event: str | None = None, since=None, until=None,
+           limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """Ledger rows, newest first, filtered as ``ledger_rows`` filters them."""
+    query = ledger_rows(item=item, batch=batch, location=location, work_order=work_order, event=event, kind=kind,
+                        since=since, until=until)
     total = query.count()
     rows = query.order_by(StockMove.id.desc()).limit(limit).offset(offset)
     return [{"id": m.id, "at": m.at.isoformat(), "kind": m.kind, "item": m.item.code,
@@ -105,7 +97,6 @@ def ledger(*, item: str | None = None, batch: str | None = None, work_order: str
              "qty": str(m.qty), "value": str(m.value), "work_order": m.work_order.number if m.work_order_id else None,
              "reason": m.reason, "reference": m.reference, "user": m.user, "operator": m.operator,
              "event_id": str(m.event_id) if m.event_id else None} for m in rows], total
-
 
 
 # --- pages: keyset-paged queries (the caller orders and pages them by key) -------------------------

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from central import inventory as inv, production as prod, recipes
+from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.eventview import event_view, events
 from central.models import EventRecord, Station, StockMove, WorkCentre, WorkOrder
@@ -171,3 +172,20 @@ def test_the_api_takes_and_shows_a_pause_reason(api):
     assert status == 200 and body["status_reason"] is None
     status, body = post(api, "/work-orders/WO1/status", {"status": "paused", "reason": "x" * 501})
     assert status in (400, 422) and "reason" in str(body)
+
+
+def test_the_api_filters_the_ledger_and_the_events_as_the_pages_do(api):
+    setup_plant(api)
+    post(api, "/stock/receipts", {"item": "FLOUR", "batch": "F1", "qty": "10", "unit_cost": "1", "location": "RECV"})
+    post(api, "/stock/receipts", {"item": "FLOUR", "batch": "F2", "qty": "10", "unit_cost": "1", "location": "STORE"})
+    moves = api.get("/api/v1/stock/ledger?location=STORE").get_json()
+    assert [m["batch"] for m in moves["moves"]] == ["F2"]
+    assert api.get("/api/v1/stock/ledger?since=2999-01-01T00:00:00Z").get_json()["total"] == 0
+    assert api.get("/api/v1/stock/ledger?until=2999-01-01T00:00:00Z").get_json()["total"] == 2
+    assert api.get("/api/v1/stock/ledger?location=NOWHERE").status_code == 404
+    assert api.get("/api/v1/stock/ledger?event=00000000-0000-0000-0000-000000000000").get_json()["total"] == 0
+    with database.connection_context():
+        Station.create(code="S01", site="plant1")
+        send(1, "label.printed", {"batch": "F1", "template": "batch", "copies": 1}, operator=None)
+    assert [e["data"]["batch"] for e in api.get("/api/v1/events?batch=F1").get_json()["items"]] == ["F1"]
+    assert api.get("/api/v1/events?work_order=WO-X").get_json()["total"] == 0
