@@ -146,20 +146,31 @@ def item_totals(item_ids) -> list[tuple[Item, Decimal, Decimal]]:
             for i in Item.select().where(Item.id.in_(ids)).order_by(Item.code)]
 
 
-def cost_layers(item: str, batch: str | None = None, *, closed: bool = False) -> list[CostLayer]:
-    """The cost layers behind an item's (or one batch's) value, oldest first: open ones, or all with ``closed``."""
+def cost_layers(item: str, batch: str | None = None, *, closed: bool = False):
+    """The cost layers behind an item's (or one batch's) value, for paging oldest first by id: open ones, or
+    all with ``closed``."""
     query = CostLayer.select(CostLayer, Batch).join(Batch, JOIN.LEFT_OUTER).where(CostLayer.item == get_item(item).id)
     if batch:
         query = query.where(CostLayer.batch == get_batch(batch).id)
     if not closed:
         query = query.where(CostLayer.is_open == True)  # noqa: E712
-    return list(query.order_by(CostLayer.id).limit(500))
+    return query
+
+
+def open_layers_total(item: str, batch: str | None = None) -> tuple[Decimal, Decimal]:
+    """Quantity and value of the open cost layers of an item (or one batch)."""
+    query = CostLayer.select(fn.SUM(CostLayer.qty), fn.SUM(CostLayer.value)).where(
+        CostLayer.item == get_item(item).id, CostLayer.is_open == True)  # noqa: E712
+    if batch:
+        query = query.where(CostLayer.batch == get_batch(batch).id)
+    qty, value = query.tuples().first() or (None, None)
+    return _q.from_units(qty or 0), _q.from_units(value or 0)
 
 
 def ledger_rows(*, item: str | None = None, batch: str | None = None, location: str | None = None,
                 work_order: str | None = None, event: str | None = None, kind: str | None = None,
                 since=None, until=None):
-    """Ledger rows (with item, batch, location, work order) matching the filters, for paging by id.
+    """Ledger rows (with item, batch, location, work order) matching the filters, for paging by (time, id).
 
     ``since`` and ``until`` are moments (naive UTC): rows at or after ``since`` and before ``until``.
     """

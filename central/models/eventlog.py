@@ -25,7 +25,8 @@ class EventRecord(BaseModel):
     batch = pw.CharField(max_length=64, null=True, index=True)  # data.batch: a batch's labels and events
 
     class Meta:
-        indexes = ((("station", "seq"), False), (("at", "id"), False))
+        indexes = ((("station", "seq"), False), (("at", "id"), False), (("type", "at", "id"), False),
+                   (("flagged", "at", "id"), False))
 
 
 class Flag(BaseModel):

@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta, timezone
 from flask import current_app, render_template, request
 
 from central.errors import ShopfloorError
-from central.models import StockBalance, StockMove
+from central.models import CostLayer, StockBalance, StockMove
 from central.models.ledger import MOVE_KINDS
 from central.models.stock import BATCH_STATUSES
-from central.stockview import cost_layers, item_totals, ledger_rows, on_hand_rows, with_values
+from central.stockview import cost_layers, item_totals, ledger_rows, on_hand_rows, open_layers_total, with_values
 from central.catalog import get_item
 from central.web.blueprint import web
 from central.web.paging import keyset
@@ -72,13 +72,16 @@ def stock_layers():
     item = get_item(request.args.get("item", ""))
     batch = request.args.get("batch") or None
     closed = bool(request.args.get("closed"))
-    layers = cost_layers(item.code, batch, closed=closed)
-    return render_template("stock_layers.html", item=item, batch=batch, layers=layers, closed=closed)
+    page = keyset(cost_layers(item.code, batch, closed=closed), [CostLayer.id])
+    qty, value = open_layers_total(item.code, batch)
+    return render_template("stock_layers.html", item=item, batch=batch, page=page, closed=closed, open_qty=qty,
+                           open_value=value)
 
 
 @web.get("/ledger")
 def ledger_page():
-    """The stock ledger, newest first: filter by item, batch, location, work order, event, kind, days."""
+    """The stock ledger, newest first (by when each change happened): filter by item, batch, location, work
+    order, event, kind, days."""
     filters = filter_args(LEDGER_FILTERS)
     errors: dict[str, str] = {}
     page = None
@@ -90,5 +93,5 @@ def ledger_page():
     except ShopfloorError as exc:
         _error(errors, exc)
     else:
-        page = keyset(query, [StockMove.id], descending=True)
+        page = keyset(query, [StockMove.at, StockMove.id], descending=True)
     return render_template("ledger.html", page=page, filters=filters, errors=errors, kinds=MOVE_KINDS)

@@ -73,6 +73,12 @@ def error_next_to(page, name):
     return page.locator(f"main p:has([name={name}]) .error").inner_text()
 
 
+def submit_filters(page):
+    """Send a list's filter form and wait for the filtered page."""
+    with page.expect_navigation():
+        page.click("main form.filters button[type=submit]")
+
+
 def count_work_orders():
     with database.connection_context():
         return WorkOrder.select().count()
@@ -161,7 +167,7 @@ def test_a_work_order_from_creation_to_completion_on_a_phone(phone, live_server,
     assert "Paused because: mixer blade changed" in phone.inner_text("main")
     nav(phone, "Work orders")
     phone.select_option("select[name=status]", "paused")
-    phone.click("main form.filters button[type=submit]")
+    submit_filters(phone)
     row = phone.locator("#work-orders tbody tr", has_text="WO-100")
     assert "mixer blade changed" in row.inner_text()
     check(phone)
@@ -267,7 +273,7 @@ def test_stock_layers_and_ledger_on_a_phone(phone, live_server, supervisor):
     phone.get_by_role("link", name="Next page").click()
     assert phone.locator("#stock tbody tr").count() > 0
     phone.fill("#f-item", "FLOUR")
-    phone.click("main form.filters button[type=submit]")
+    submit_filters(phone)
     texts = phone.locator("#stock tbody tr").all_inner_texts()
     assert len(texts) == 4  # F1, F2 at RECV and STORE, F3
     f1 = phone.locator("#stock tbody tr", has_text="F1")
@@ -277,10 +283,10 @@ def test_stock_layers_and_ledger_on_a_phone(phone, live_server, supervisor):
     assert totals.locator("td[data-label='On hand']").inner_text() == "260 kg"
     check(phone)
     phone.fill("#f-location", "STORE")
-    phone.click("main form.filters button[type=submit]")
+    submit_filters(phone)
     assert len(phone.locator("#stock tbody tr").all_inner_texts()) == 1
     phone.fill("#f-location", "NOWHERE")
-    phone.click("main form.filters button[type=submit]")
+    submit_filters(phone)
     assert "no location" in phone.locator("#f-location-error").inner_text().lower()
     check(phone)
 

@@ -8,9 +8,9 @@ from central import inventory as inv, production as prod, recipes
 from central.db import database
 from central.errors import Conflict, NotFound, ValidationError
 from central.eventview import event_view, events
-from central.models import EventRecord, Station, StockMove, WorkCentre, WorkOrder
+from central.models import CostLayer, EventRecord, Station, StockMove, WorkCentre, WorkOrder
 from central.recorder import record
-from central.stockview import cost_layers, item_totals, ledger_rows, on_hand_rows, with_values
+from central.stockview import cost_layers, item_totals, ledger_rows, on_hand_rows, open_layers_total, with_values
 from central.workorderview import work_order_view, work_orders
 from edge.contract import make_event
 
@@ -121,8 +121,10 @@ def test_stock_rows_values_totals_and_layers(made, person):
     assert on_hand_rows(status="quarantine").count() == 0
     [(item, qty, value)] = item_totals([rows[0][0].item_id])
     assert (item.code, qty, value) == ("FLOUR", D(150), D(160))
-    assert [(layer.batch.code, layer.qty) for layer in cost_layers("FLOUR")] == [("F1", D(100)), ("F2", D(50))]
+    layers = cost_layers("FLOUR").order_by(CostLayer.id)
+    assert [(layer.batch.code, layer.qty) for layer in layers] == [("F1", D(100)), ("F2", D(50))]
     assert [layer.unit_cost for layer in cost_layers("FLOUR", "F2")] == [D("1.2")]
+    assert open_layers_total("FLOUR") == (D(150), D(160)) and open_layers_total("FLOUR", "F1") == (D(100), D(100))
     with pytest.raises(NotFound):
         on_hand_rows(location="NOWHERE")
 
