@@ -84,11 +84,12 @@ def items():
 
 def _on_hand(item: Item) -> tuple[list[tuple], object, object]:
     """Quantity per location (not zero), the total quantity and the value of the item's open cost layers."""
-    by_location = list(StockBalance.select(Location.code, Location.name, pw.fn.SUM(StockBalance.qty))
-                       .join(Location).where(StockBalance.item == item.id)
-                       .group_by(Location.code, Location.name).order_by(Location.code).tuples())
+    # Grouped by the location's id alone, so the (item, location, batch) index gives the groups in order.
+    sums = {loc: total for loc, total in StockBalance.select(StockBalance.location, pw.fn.SUM(StockBalance.qty))
+            .where(StockBalance.item == item.id).group_by(StockBalance.location).tuples() if total}
+    names = Location.select(Location.id, Location.code, Location.name).where(Location.id.in_(list(sums))) if sums else []
     field = StockBalance.qty
-    rows = [(code, name, field.python_value(total)) for code, name, total in by_location if total]
+    rows = sorted((loc.code, loc.name, field.python_value(sums[loc.id])) for loc in names)
     total = sum((r[2] for r in rows), field.python_value(0))
     value = (CostLayer.select(pw.fn.SUM(CostLayer.value))
              .where(CostLayer.item == item.id, CostLayer.is_open == True).scalar())  # noqa: E712
