@@ -43,7 +43,8 @@ def _series(n: int) -> tuple[str, str]:
 
 def _fill(table: str, columns: str, select: str, n: int, where: str = "") -> None:
     prefix, source = _series(n)
-    database.execute_sql(f"INSERT INTO {table} ({columns}) {prefix}SELECT {select} FROM {source} {where}")
+    sql = f"INSERT INTO {table} ({columns}) {prefix}SELECT {select} FROM {source} {where}"
+    database.execute_sql(sql if is_sqlite() else sql.replace("%", "%%"))  # psycopg2 reads % as a parameter
 
 
 def _pad(expr: str, width: int) -> str:

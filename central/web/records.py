@@ -8,7 +8,7 @@ from flask import g, render_template
 from central import certification as certs
 from central import operators as ops
 from central import requirements as reqs
-from central.models import Asset, EventRecord, StageAssignment, Station, WorkOrder, WorkOrderOutput, WorkOrderStage
+from central.models import Asset, Batch, EventRecord, Item, StageAssignment, Station, WorkOrder, WorkOrderOutput, WorkOrderStage
 from central.web.blueprint import web
 
 RECENT = 10
@@ -39,8 +39,10 @@ def operator_detail(badge):
                        .join(WorkOrderStage).join(WorkOrder)
                        .where(StageAssignment.operator == operator.id)
                        .order_by(StageAssignment.id.desc()).limit(RECENT))
-    outputs = list(WorkOrderOutput.select(WorkOrderOutput, WorkOrder)
-                   .join(WorkOrder, on=(WorkOrderOutput.work_order == WorkOrder.id))
+    outputs = list(WorkOrderOutput.select(WorkOrderOutput, WorkOrder, Batch, Item)
+                   .join(WorkOrder, on=(WorkOrderOutput.work_order == WorkOrder.id)).switch(WorkOrderOutput)
+                   .join(Batch, on=(WorkOrderOutput.batch == Batch.id)).switch(WorkOrderOutput)
+                   .join(Item, on=(WorkOrderOutput.item == Item.id))
                    .where(WorkOrderOutput.operator == badge).order_by(WorkOrderOutput.id.desc()).limit(RECENT))
     events = list(EventRecord.select(EventRecord.id, EventRecord.type, EventRecord.station, EventRecord.at,
                                      EventRecord.seq)
