@@ -131,6 +131,7 @@ def test_a_supervisor_sets_up_an_item_a_location_a_work_centre_and_a_recipe(phon
     phone.fill("input[name=outputs-1-item]", "CRUMBS")
     phone.select_option("select[name=outputs-1-kind]", "by")
     phone.fill("input[name=outputs-1-cost_share]", "5")
+    assert phone.inner_text("#share-total") == "Cost shares add up to 95 % (they must add up to 100 %)."
     phone.select_option("select[name=stages-0-work_centre]", "OVEN")
     phone.fill("input[name=stages-0-standard_minutes]", "12")
     phone.click("main button[type=submit] >> text=Save")
