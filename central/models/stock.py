@@ -60,7 +60,8 @@ class StockBalance(BaseModel):
     qty = FixedDecimalField(default=0)
 
     class Meta:
-        indexes = ((("item", "location", "batch"), False), (("batch", "location"), False))
+        indexes = ((("item", "location", "batch"), False), (("batch", "location"), False), (("item", "id"), False),
+                   (("location", "item", "id"), False))
 
 
 class CostLayer(BaseModel):
