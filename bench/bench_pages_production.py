@@ -58,7 +58,7 @@ def load(batches: int, ledger: int, events: int) -> None:
     build_plant(stations=20, operators=50, batches=batches, work_orders=WORK_ORDERS)
     q = lambda sql: database.execute_sql(sql)  # noqa: E731
     first_batch = q("SELECT MIN(id) FROM batch").fetchone()[0]
-    items = [r[0] for r in q("SELECT id FROM item WHERE code LIKE 'RM-%' ORDER BY id").fetchall()]
+    items = [r[0] for r in q("SELECT id FROM item WHERE SUBSTR(code, 1, 3) = 'RM-' ORDER BY id").fetchall()]
     n_items, item0 = len(items), items[0]
     locations = [r[0] for r in q("SELECT id FROM location ORDER BY id").fetchall()]
     wo0 = q("SELECT MIN(id) FROM work_order").fetchone()[0]
