@@ -125,6 +125,10 @@ class StationOut(Out):
         None, description="from the station's retained status message and last will; null before it has published one")
     last_seq: int | None
     last_seen_at: TimeOut | None
+    status_at: TimeOut | None = Field(None, description="when central last read the station's status")
+    queue_depth: int | None = Field(None, description="events in its outbox waiting for an ack, as its status last said")
+    dead_letters: int | None = Field(None, description="events central rejected that it keeps, as its status last said")
+    config_version: str | None = Field(None, description="digest of the config head it holds, as its status last said")
 
 
 class Stations(Out):

@@ -58,6 +58,17 @@ class RecipeCreate(Strict):
     stages: list[StageIn] = Field([], max_length=100)
 
 
+class RecipeUpdate(Strict):
+    """The whole recipe but its code: inputs, outputs and stages replace the old ones."""
+
+    name: Text(128) = ""
+    item: Code | None = Field(None, description="the main output (checked when given)")
+    active: bool = True
+    inputs: list[RecipeInputIn] = Field([], max_length=1000)
+    outputs: list[RecipeOutputIn] = Field(min_length=1, max_length=100)
+    stages: list[StageIn] = Field([], max_length=100)
+
+
 class StageOut(Out):
     seq: int
     work_centre: Code
@@ -282,6 +293,13 @@ def recipes_create(body: RecipeCreate):
 def recipes_get(path: RecipePath):
     """One recipe."""
     return jsonify(recipe_dict(recipes.get_recipe(path.code, "code")))
+
+
+@api.put("/recipes/<code>", responses=answers((200, RecipeOut), 404, 409))
+@require_role(*MASTER)
+def recipes_update(path: RecipePath, body: RecipeUpdate):
+    """Replace a recipe's lines (refused while a work order that is not done or cancelled uses it)."""
+    return jsonify(recipe_dict(recipes.update_recipe(path.code, body.model_dump(mode="json", exclude_none=True))))
 
 
 @api.get("/work-orders", responses=answers((200, WorkOrderPage)))

@@ -164,6 +164,18 @@ class LocationOut(Out):
 LocationPage = page_of("locations", LocationOut)
 
 
+class LocationPath(Query):
+    code: Code
+
+
+class LocationUpdate(Strict):
+    """Only the fields sent change; the code never does."""
+
+    name: Text(128) | None = None
+    role: Literal[LOCATION_ROLES] | None = None
+    active: bool | None = None
+
+
 class BatchQuery(PageQuery):
     item: Code | None = Field(None, description="item code")
     status: Literal[BATCH_STATUSES] | None = None
@@ -362,6 +374,19 @@ def locations_list(query: PageQuery):
 def locations_create(body: LocationCreate):
     """Create a location."""
     return jsonify(location_dict(catalog.create_location(body.model_dump(exclude_unset=True)))), 201
+
+
+@api.get("/locations/<code>", responses=answers((200, LocationOut), 404))
+def locations_get(path: LocationPath):
+    """One location."""
+    return jsonify(location_dict(catalog.get_location(path.code, "code")))
+
+
+@api.patch("/locations/<code>", responses=answers((200, LocationOut), 404))
+@require_role(*MASTER)
+def locations_update(path: LocationPath, body: LocationUpdate):
+    """Change a location's name, role or active flag."""
+    return jsonify(location_dict(catalog.update_location(path.code, body.model_dump(exclude_none=True))))
 
 
 # --- batches ---------------------------------------------------------------------------------------

@@ -84,9 +84,9 @@ class WorkOrderStage(BaseModel):
     standard_minutes = FixedDecimalField(default=0)
     skill = pw.ForeignKeyField(Skill, null=True, on_delete="RESTRICT")
     started_at = pw.DateTimeField(null=True)
-    started_by = pw.CharField(max_length=64, null=True)
+    started_by = pw.CharField(max_length=64, null=True, index=True)  # an operator's recent work: by badge
     completed_at = pw.DateTimeField(null=True)
-    completed_by = pw.CharField(max_length=64, null=True)
+    completed_by = pw.CharField(max_length=64, null=True, index=True)
 
     class Meta:
         indexes = ((("work_order", "seq"), True),)
@@ -103,6 +103,6 @@ class WorkOrderOutput(BaseModel):
     location = pw.ForeignKeyField(Location, on_delete="RESTRICT")
     value = FixedDecimalField(default=0)  # provisional until the work order is settled
     reason = pw.CharField(max_length=64, null=True)
-    operator = pw.CharField(max_length=64, null=True)
+    operator = pw.CharField(max_length=64, null=True, index=True)
     event_id = pw.UUIDField(null=True)
     at = pw.DateTimeField(default=utcnow)
