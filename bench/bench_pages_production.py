@@ -9,6 +9,7 @@ same SQL through the bare database driver), so what the page adds to its query s
 
     python bench/bench_pages_production.py                 # SQLite and PostgreSQL
     python bench/bench_pages_production.py --db sqlite --ledger 200000   # quicker
+    python bench/bench_pages_production.py --db postgres --reuse         # time again, without loading
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from plantdata import build_plant  # noqa: E402
 
 from central import create_app  # noqa: E402
 from central.auth import create_user  # noqa: E402
-from central.db import database  # noqa: E402
+from central.db import database, open_database  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/sf_production_pages_bench"
 WORK_ORDERS = 2_000
@@ -164,14 +165,18 @@ def bare(statements: list[tuple[str, tuple]]) -> float:
         return time.perf_counter() - start
 
 
-def run(kind: str, batches: int, ledger: int, events: int, runs: int, pg_url: str) -> None:
-    url = fresh(kind, pg_url)
+def run(kind: str, batches: int, ledger: int, events: int, runs: int, pg_url: str, reuse: bool = False) -> None:
     started = time.perf_counter()
-    load(batches, ledger, events)
-    create_user("bench", "bench supervisor 1", "supervisor")
+    if reuse:  # the PostgreSQL database a previous run loaded
+        url = pg_url
+        open_database(url).connect(reuse_if_open=True)
+    else:
+        url = fresh(kind, pg_url)
+        load(batches, ledger, events)
+        create_user("bench", "bench supervisor 1", "supervisor")
     counts = {t: database.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
               for t in ("batch", "stock_balance", "cost_layer", "stock_move", "event_record", "work_order")}
-    print(f"\n{kind}: loaded in {time.perf_counter() - started:.0f} s: "
+    print(f"\n{kind}: {'reused' if reuse else 'loaded'} in {time.perf_counter() - started:.0f} s: "
           + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
     chosen = pages()
     database.close()
@@ -210,10 +215,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--pg-url", default=DEFAULT_PG, help="a database the bench may wipe")
+    parser.add_argument("--reuse", action="store_true", help="time the PostgreSQL database an earlier run loaded")
     args = parser.parse_args()
+    if args.reuse and args.db != "postgres":
+        parser.error("--reuse needs --db postgres")
     print("page timings: work orders, stock, ledger, events (server time, taken on a shared machine)")
     for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        run(kind, args.batches, args.ledger, args.events, args.runs, args.pg_url)
+        run(kind, args.batches, args.ledger, args.events, args.runs, args.pg_url, args.reuse)
 
 
 if __name__ == "__main__":
