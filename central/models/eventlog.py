@@ -23,7 +23,8 @@ class EventRecord(BaseModel):
     flagged = pw.BooleanField(default=False)
 
     class Meta:
-        indexes = ((("station", "seq"), False),)
+        indexes = ((("station", "seq"), False),
+                   (("station", "type", "seq"), False))  # a station's latest event of a type (the live board)
 
 
 class Flag(BaseModel):
