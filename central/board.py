@@ -334,7 +334,7 @@ def _work_orders(now: datetime, zone: ZoneInfo, stations: dict[str, StationRow],
                                  WorkOrder.priority, WorkOrder.status, WorkOrder.started_at, Item.id, Item.code,
                                  Item.name, Item.unit)
                 .join(Recipe).join(Item, on=(Recipe.item == Item.id))
-                .where(WorkOrder.status.in_(RUNNING)).tuples())
+                .where(WorkOrder.status.in_(RUNNING)).order_by(WorkOrder.number).tuples())
     if not head:
         return []
     stages: dict[int, list[tuple]] = {}

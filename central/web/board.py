@@ -36,7 +36,8 @@ def board():
 @web.get("/board/wall")
 def board_wall():
     """The board for a wall screen: large type, no navigation, one work centre after another."""
-    return _page("board_wall.html", cycle=WALL_CYCLE_SECONDS)
+    cycle = request.args.get("cycle", type=int) or WALL_CYCLE_SECONDS
+    return _page("board_wall.html", cycle=min(max(cycle, 3), 600))
 
 
 @web.get("/board/stream")
