@@ -247,6 +247,7 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
     station = Station(_edge_settings(root, mqtt_port, port), scanners=[scanner]).start()
     try:
         click.echo(f"central web: http://127.0.0.1:{port}/")
+        click.echo(f"live board: http://127.0.0.1:{port}/board (open it to watch the shift)")
         click.echo(f"first login: {login[0]} / {login[1]}" if login else "first login: admin (password changed since)")
         click.echo(f"labels: {root / 'labels'}")
         if not ingest.connected.wait(15):
