@@ -374,6 +374,7 @@ def _work_orders(now: datetime, zone: ZoneInfo, stations: dict[str, StationRow],
         if s.work_order:
             working.setdefault(s.work_order, []).append(s)
     rows = []
+    due_ends: dict[date, datetime | None] = {}
     for wo_id, number, planned, due, priority, status, started_at, item_id, item, item_name, unit in head:
         own = stages.get(wo_id, [])
         good = Decimal(0)
@@ -420,7 +421,9 @@ def _work_orders(now: datetime, zone: ZoneInfo, stations: dict[str, StationRow],
         start = started_at or min((s[3] for s in own if s[3] is not None), default=None)
         expected, method, rate = _expected(now, state, stop, planned, good, reports, last_report, start, wo_pauses,
                                            own, current)
-        due_end = _due_end(due, zone)
+        if due not in due_ends:
+            due_ends[due] = _due_end(due, zone)
+        due_end = due_ends[due]
         risk, slack = _risk(now, due_end, expected)
         rows.append(WorkOrderRow(
             number=number, item=item, item_name=item_name or "", unit=unit or "", planned=planned, good=good,

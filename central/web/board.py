@@ -7,6 +7,7 @@ from central.board import (MIN_MINUTES, MIN_REPORTS, RISK_MINUTES, RISK_NAMES, R
                            board_filter, read_board, shown)
 from central.timeline import read_timeline
 from central.web.blueprint import web
+from central.web.boardrows import Rows
 from central.web.livefeed import feed_for, fingerprints, stream, version_of
 
 WALL_CYCLE_SECONDS = 15  # a wall screen shows each work centre this long
@@ -19,7 +20,8 @@ def _zone():
 def _page(template: str, **extra):
     board = read_board(_zone())
     flt = board_filter(request.args)
-    return render_template(template, board=board, flt=flt, rows=shown(board, flt), counts=board.counts(),
+    html = Rows(request.script_root, _zone()).board(board, shown(board, flt))
+    return render_template(template, board=board, flt=flt, html=html, any_rows=bool(html["wo"]),
                            version=version_of(fingerprints(board)), states=STATES, state_names=STATE_NAMES,
                            risk_names=RISK_NAMES, now=board.at, min_reports=MIN_REPORTS, min_minutes=MIN_MINUTES,
                            risk_share=int(RISK_SHARE * 100), risk_minutes=RISK_MINUTES, **extra)

@@ -25,15 +25,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from flask import Flask, has_request_context
+from flask import Flask
 
 from central.board import Board, read_board
 from central.changes import ChangeWatcher
 from central.db import database
+from central.web.boardrows import Rows
 
 log = logging.getLogger("shopfloor.board")
 
-MIN_INTERVAL = 0.15  # seconds between two reads of the board, however fast facts come
+MIN_INTERVAL = 0.3  # seconds between two reads of the board, however fast facts come
 TIME_REFRESH = 30.0  # seconds between reads when nothing was committed (risk moves with the clock)
 PING_SECONDS = 5.0  # a viewer hears at least this often
 IDLE_SECONDS = 30.0  # the reader stops this long after the last viewer left
@@ -150,9 +151,7 @@ class BoardFeed:
         watcher = None
         idle_since = None
         try:
-            # One request context for the thread's life: rows link with the viewers' script root, and
-            # no teardown (which closes the database connection) runs between two reads.
-            with self.app.test_request_context("/board", base_url=f"http://localhost{self.script_root}/"):
+            with self.app.app_context():
                 watcher = ChangeWatcher()
                 next_read = 0.0
                 while not self._stop.is_set():
@@ -236,14 +235,9 @@ class BoardFeed:
 
     def render(self, board: Board, changed: dict, counts: dict) -> tuple[dict[str, str], str]:
         """The HTML of the changed rows and of the counts, as the board page renders them."""
-        if not has_request_context():
-            with self.app.test_request_context("/board", base_url=f"http://localhost{self.script_root}/"):
-                return self.render(board, changed, counts)
-        module = self.app.jinja_env.get_template("_board_rows.html").make_module({"now": board.at})
-        html = {}
-        for key, (table, _, row) in changed.items():
-            html[key] = str(getattr(module, f"{table}_row")(row, board.at))
-        return html, str(module.counts(counts))
+        rows = Rows(self.script_root, self.app.extensions["shopfloor.zone"])
+        html = {key: rows.render(table, row, board.at) for key, (table, _, row) in changed.items()}
+        return html, rows.counts(counts)
 
 
 def _drain(messages: queue.Queue) -> None:

@@ -115,3 +115,16 @@ def test_a_viewer_with_the_current_version_gets_no_reset(app, plant):
     assert b'"gone":["wo-WO-1"]' in message
     assert current.messages.get_nowait() == message
     feed.stop()
+
+
+def test_user_text_on_the_board_is_escaped_once(browser_client, plant):
+    from central.models import ReasonCode
+    with database.connection_context():
+        ReasonCode.update(description='Jam & <b>"stuck"</b>').where(ReasonCode.code == "DT-JAM").execute()
+        now = datetime.now(timezone.utc)
+        plant.send("S01", "operator.signed_in", now - timedelta(minutes=3))
+        plant.send("S01", "stage.started", now - timedelta(minutes=3), work_order="WO-1", stage=10)
+        plant.send("S01", "machine.down", now - timedelta(minutes=2), reason="DT-JAM")
+    page = browser_client.get("/board").get_data(as_text=True)
+    assert "Jam &amp; &lt;b&gt;&#x27;" not in page  # never escaped twice
+    assert "Jam &amp; &lt;b&gt;&quot;stuck&quot;&lt;/b&gt;" in page and "<b>" not in page
