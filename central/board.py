@@ -266,6 +266,23 @@ def _operator_names(badges: set[str]):
     return Operator.select(Operator.badge, Operator.name).where(Operator.badge.in_(sorted(badges))).tuples()
 
 
+def _raw(query) -> list[tuple]:
+    """The rows of a peewee query as the driver returns them."""
+    return database.execute_sql(*query.sql()).fetchall()
+
+
+def _units(value) -> Decimal | None:
+    """A FixedDecimalField's stored integer as its Decimal (six places)."""
+    return None if value is None else Decimal(int(value)).scaleb(-6)
+
+
+def _day(value):
+    """A date from raw SQL: SQLite gives text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def _dt(value):
     """A timestamp from raw SQL: SQLite gives text."""
     if value is None or isinstance(value, datetime):
@@ -330,20 +347,24 @@ def _work_orders(now: datetime, zone: ZoneInfo, stations: dict[str, StationRow],
                  machines: list[tuple], stops: dict) -> list[WorkOrderRow]:
     in_flight = WorkOrder.select(WorkOrder.id).where(WorkOrder.status.in_(RUNNING))
     numbers_in_flight = WorkOrder.select(WorkOrder.number).where(WorkOrder.status.in_(RUNNING))
-    head = list(WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.planned_qty, WorkOrder.due,
+    # The two largest reads (a row per work order, one per stage) skip peewee's per-value
+    # conversion: the few columns that need one are converted here.
+    head = [(wo_id, number, _units(planned), _day(due), priority, status, _dt(started_at), item_id, item, name, unit)
+            for wo_id, number, planned, due, priority, status, started_at, item_id, item, name, unit in _raw(
+                WorkOrder.select(WorkOrder.id, WorkOrder.number, WorkOrder.planned_qty, WorkOrder.due,
                                  WorkOrder.priority, WorkOrder.status, WorkOrder.started_at, Item.id, Item.code,
                                  Item.name, Item.unit)
                 .join(Recipe).join(Item, on=(Recipe.item == Item.id))
-                .where(WorkOrder.status.in_(RUNNING)).order_by(WorkOrder.number).tuples())
+                .where(WorkOrder.status.in_(RUNNING)).order_by(WorkOrder.number))]
     if not head:
         return []
     stages: dict[int, list[tuple]] = {}
-    for wo_id, seq, centre, std, started, completed in (
+    for wo_id, seq, centre, std, started, completed in _raw(
             WorkOrderStage.select(WorkOrderStage.work_order, WorkOrderStage.seq, WorkCentre.code,
                                   WorkOrderStage.standard_minutes, WorkOrderStage.started_at,
                                   WorkOrderStage.completed_at)
-            .join(WorkCentre).where(WorkOrderStage.work_order.in_(in_flight)).order_by(WorkOrderStage.seq).tuples()):
-        stages.setdefault(wo_id, []).append((seq, centre, std, started, completed))
+            .join(WorkCentre).where(WorkOrderStage.work_order.in_(in_flight)).order_by(WorkOrderStage.seq)):
+        stages.setdefault(wo_id, []).append((seq, centre, _units(std), _dt(started), _dt(completed)))
     outputs: dict[int, dict] = {}
     total, count = pw.fn.SUM(WorkOrderOutput.qty), pw.fn.COUNT(WorkOrderOutput.id)
     for wo_id, kind, item_id, units, n, last in (
