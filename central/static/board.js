@@ -9,6 +9,7 @@
   var streamUrl = root.getAttribute('data-stream');
   var version = root.getAttribute('data-version') || '';
   var statusEl = document.getElementById('board-status');
+  var updatedEl = document.getElementById('board-updated');
   var countsEl = document.getElementById('board-counts');
   var form = document.getElementById('board-filters');
   var emptyEl = document.getElementById('wo-empty');
@@ -112,25 +113,26 @@
   function time(d) { return d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'}); }
 
   function showStatus() {
+    // The live region changes only when the state does; the time of the last update sits beside it.
     var stale = !source || source.readyState !== 1 || Date.now() - lastHeard > STALE_MS || !serverOk;
     var text, cls;
     if (signedOut) {
       text = 'Stale: signed out. Sign in again to see live updates.';
       cls = 'stale';
     } else if (stale) {
-      text = 'Stale: no update since ' + time(lastUpdate) + (serverOk ? '; reconnecting…' : '; central cannot read the database');
+      text = 'Stale: no update since ' + time(lastUpdate) + (serverOk ? '; reconnecting…' : '; central cannot read its database');
       cls = 'stale';
     } else {
-      text = 'Live · updated ' + time(lastUpdate);
+      text = 'Live';
       cls = 'live';
     }
-    var state = cls + text.slice(0, 12);
-    if (statusEl && (state !== shownState || cls === 'live')) {
+    if (statusEl && cls + text !== shownState) {
       statusEl.textContent = text;
       statusEl.className = cls;
       root.setAttribute('data-live', cls === 'live' ? 'yes' : 'no');
-      shownState = state;
+      shownState = cls + text;
     }
+    if (updatedEl) { updatedEl.textContent = cls === 'live' ? 'updated ' + time(lastUpdate) : ''; }
   }
 
   function connect() {
