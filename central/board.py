@@ -135,6 +135,7 @@ class StationRow:
     operator: str | None
     operator_name: str
     work_order: str | None
+    queue_depth: int | None  # events in its outbox not yet acked, as its retained status last said
     waiting: int | None  # events numbered by the station that central has not received
 
 
@@ -220,7 +221,7 @@ def _stations() -> tuple[dict[str, StationRow], dict[str, str]]:
     p = database.param
     types = ", ".join([p] * len(WO_EVENT_TYPES))
     sql = f"""
-        SELECT s.code, s.name, s.kind, w.code, s.status, s.status_at, s.last_seen_at, s.last_seq,
+        SELECT s.code, s.name, s.kind, w.code, s.status, s.status_at, s.last_seen_at, s.last_seq, s.queue_depth,
           (SELECT e.seq FROM {ev} e WHERE e.station = s.code AND e.type = {p} ORDER BY e.seq DESC LIMIT 1),
           (SELECT e.operator FROM {ev} e WHERE e.station = s.code AND e.type = {p} ORDER BY e.seq DESC LIMIT 1),
           (SELECT e.seq FROM {ev} e WHERE e.station = s.code AND e.type = {p} ORDER BY e.seq DESC LIMIT 1),
@@ -231,11 +232,11 @@ def _stations() -> tuple[dict[str, StationRow], dict[str, str]]:
         WHERE s.active = {p} ORDER BY s.code"""
     params = ["operator.signed_in", "operator.signed_in", "operator.signed_out", *WO_EVENT_TYPES, True]
     rows = database.execute_sql(sql, params).fetchall()
-    badges = {r[9] for r in rows if r[9]}
+    badges = {r[10] for r in rows if r[10]}
     names = dict(_operator_names(badges))
     out: dict[str, StationRow] = {}
     sign_ins: dict[str, str] = {}
-    for (code, name, kind, centre, status, status_at, seen, last_seq, in_seq, in_op, out_seq, payload,
+    for (code, name, kind, centre, status, status_at, seen, last_seq, depth, in_seq, in_op, out_seq, payload,
          first_seq, recent) in rows:
         operator = in_op if in_seq is not None and (out_seq is None or in_seq > out_seq) else None
         work_order = None
@@ -252,7 +253,7 @@ def _stations() -> tuple[dict[str, StationRow], dict[str, str]]:
                                status=status if status in ("online", "offline") else "unknown",
                                status_at=_dt(status_at), last_seen_at=_dt(seen), operator=operator,
                                operator_name=names.get(operator, "") if operator else "",
-                               work_order=work_order, waiting=waiting)
+                               work_order=work_order, queue_depth=depth, waiting=waiting)
         if operator:
             sign_ins[code] = operator
     return out, sign_ins

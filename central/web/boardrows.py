@@ -118,6 +118,9 @@ class Rows:
     def station(self, s: StationRow, now: datetime) -> str:
         """One station's row."""
         status = "never connected" if s.status == "unknown" else s.status
+        queue = str(s.queue_depth) if s.queue_depth is not None else '<span class="muted">—</span>'
+        if s.waiting:
+            queue += f' <span class="bad-text small">({s.waiting} missing)</span>'
         operator = self.link("/operators/", s.operator, s.operator_name or s.operator) if s.operator \
             else '<span class="muted">none</span>'
         return (f'<tr id="station-{escape(s.code)}" data-wc="{escape(s.work_centre or "")}" data-state="{s.status}">'
@@ -127,8 +130,7 @@ class Rows:
                 f'<td data-label="Operator">{operator}</td>'
                 f'<td data-label="Work order">{self.link("/work-orders/", s.work_order)}</td>'
                 f'<td data-label="Last event">{self.when(s.last_seen_at, now)}</td>'
-                f'<td data-label="Events not yet at central" class="num">'
-                f'{s.waiting if s.waiting is not None else "—"}</td></tr>')
+                f'<td data-label="Queue" class="num">{queue}</td></tr>')
 
     @staticmethod
     def counts(c: dict[str, int]) -> str:

@@ -108,7 +108,7 @@ def test_late_and_at_risk_and_the_orders(plant):
 def test_stations_online_operator_and_gaps(plant):
     now = datetime.now(timezone.utc)
     from central.models import Station
-    Station.update(status="online").where(Station.code == "S01").execute()
+    Station.update(status="online", queue_depth=7).where(Station.code == "S01").execute()
     plant.send("S01", "operator.signed_in", now - timedelta(minutes=5))
     plant.send("S02", "operator.signed_in", now - timedelta(minutes=5), operator="OP-2")
     plant.send("S02", "operator.signed_out", now - timedelta(minutes=4), operator="OP-2")
@@ -116,7 +116,7 @@ def test_stations_online_operator_and_gaps(plant):
     plant.send("S01", "stage.started", now - timedelta(minutes=1), work_order="WO-2", stage=10)
     stations = {s.code: s for s in read_board(UTC).stations}
     assert (stations["S01"].status, stations["S01"].operator, stations["S01"].work_order) == ("online", "OP-1", "WO-2")
-    assert stations["S01"].waiting == 3
+    assert stations["S01"].waiting == 3 and stations["S01"].queue_depth == 7
     assert (stations["S02"].status, stations["S02"].operator, stations["S02"].waiting) == ("unknown", None, 0)
 
 
