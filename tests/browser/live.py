@@ -1,7 +1,7 @@
 """Waiting for a live page to change: polled, since the pages' CSP forbids Playwright's wait_for_function (eval)."""
 import time
 
-WAIT_MS = 20_000  # generous: the machine may be shared; the benches measure the latency
+WAIT_MS = 60_000  # generous: the machine may be shared; the benches measure the latency
 
 
 def wait_js(page, expression: str, timeout_ms: int = WAIT_MS) -> None:

@@ -99,6 +99,7 @@ def floor(db, db_url, tmp_path, mosquitto):
 
 def open_board(browser, web):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(90_000)  # a shared, loaded machine: the pages wait, nothing is timed
     page = context.new_page()
     sign_in(page, web, ("sue", "supervisor sunrise"))
     page.goto(web.url + "/board")
