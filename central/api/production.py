@@ -158,6 +158,7 @@ class WorkOrderOut(Out):
     due: DateOut | None
     priority: int
     status: Literal[WORK_ORDER_STATUSES]
+    status_reason: str | None = Field(None, description="why it is paused, or was cancelled")
     started_at: TimeOut | None
     completed_at: TimeOut | None
     costs: WorkOrderCosts
@@ -189,6 +190,7 @@ WorkOrderPage = page_of("work_orders", WorkOrderOut)
 class WorkOrderStatusChange(Strict):
     status: Literal[WORK_ORDER_STATUSES] = Field(description="draft → released → in_progress ⇄ paused → done; "
                                                              "cancelled until done")
+    reason: Text(500) | None = Field(None, description="why it is paused or cancelled; kept until the next change")
 
 
 class WorkOrderIssue(Strict):
@@ -259,7 +261,7 @@ def work_order_dict(wo: WorkOrder, detail: bool = False) -> dict:
     """A work order; with ``detail`` also its stages and output batches."""
     out = {"number": wo.number, "recipe": wo.recipe.code, "item": wo.recipe.item.code,
            "planned_qty": str(wo.planned_qty), "due": wo.due.isoformat() if wo.due else None, "priority": wo.priority,
-           "status": wo.status, "started_at": wo.started_at.isoformat() if wo.started_at else None,
+           "status": wo.status, "status_reason": wo.status_reason, "started_at": wo.started_at.isoformat() if wo.started_at else None,
            "completed_at": wo.completed_at.isoformat() if wo.completed_at else None,
            "costs": {"materials": str(wo.input_cost), "conversion": str(wo.conversion_cost),
                      "outputs": str(wo.output_value), "scrap_loss": str(wo.scrap_loss), "variance": str(wo.variance)}}
@@ -331,7 +333,7 @@ def work_orders_get(path: WorkOrderPath):
 @require_role(*MASTER)
 def work_orders_status(path: WorkOrderPath, body: WorkOrderStatusChange):
     """Change the status (draft → released → in_progress ⇄ paused → done; cancelled until done)."""
-    return jsonify(work_order_dict(production.set_status(path.number, body.status, actor()), detail=True))
+    return jsonify(work_order_dict(production.set_status(path.number, body.status, actor(), body.reason), detail=True))
 
 
 @api.post("/work-orders/<number>/issues", responses=answers((201, Picks), 404, 409))

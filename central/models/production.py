@@ -72,6 +72,7 @@ class WorkOrder(BaseModel):
     variance = FixedDecimalField(default=0)  # settlement of output already gone from stock
     settled_at = pw.DateTimeField(null=True)  # last settlement (at completion, again for each late fact)
     provisional_costs = pw.TextField(null=True)  # JSON {item id: unit cost}, fixed at the first output
+    status_reason = pw.CharField(max_length=500, null=True)  # why it is paused, or was cancelled
 
 
 class WorkOrderStage(BaseModel):
