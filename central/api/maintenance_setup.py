@@ -59,7 +59,7 @@ class AssetChange(Strict):
     area: Code | None = None
     line: Code | None = Field(None, description="a line sets the area too")
     location: Text(128) | None = None
-    criticality: Literal[CRITICALITIES] | None = None
+    criticality: Literal[CRITICALITIES] = Field(None, description="leave out to keep as it is (a new asset: medium)")
     active: bool = Field(None, description="in service (leave out to keep as it is)")
 
 
