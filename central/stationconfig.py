@@ -42,7 +42,7 @@ REASON_QUESTIONS = {"pause": "work_order.paused", "delay": "delay.reported", "do
 # config holds is edited by people and is picked up by the ingest's periodic rebuild.
 CHANGED_BY_EVENTS = frozenset({"goods.received", "material.issued", "output.reported", "scrap.reported",
                                "stage.started", "stage.completed", "work_order.paused", "work_order.resumed",
-                               "work_order.completed", "machine.down", "machine.up", "machine.counter",
+                               "work_order.completed", "machine.down",
                                "maintenance.started", "maintenance.finished"})
 OPEN_MAINTENANCE = ("open", "assigned", "in_progress", "on_hold")
 
