@@ -8,5 +8,6 @@ from central.web import batches  # noqa: E402,F401
 from central.web import sscc_labels  # noqa: E402,F401
 from central.web import users  # noqa: E402,F401
 from central.web import maintenance, maintenance_requests, maintenance_setup  # noqa: E402,F401
+from central.web import maintenance_floor  # noqa: E402,F401
 
 __all__ = ["web"]
