@@ -314,7 +314,7 @@ def maintenance_work_orders_resume(path: NumberPath):
     return _full(path.number)
 
 
-class CompleteBody(Strict):
+class MaintenanceCompleteBody(Strict):
     failure: Code | None = Field(None, description="failure code (category failure)")
     cause: Code | None = Field(None, description="cause code (category cause)")
     remedy: Code | None = Field(None, description="remedy code (category remedy)")
@@ -322,7 +322,7 @@ class CompleteBody(Strict):
 
 @api.post("/maintenance/work-orders/<number>/complete", responses=answers((200, WorkOrderFullOut), 404, 409))
 @require_role(*WORKERS)
-def maintenance_work_orders_complete(path: NumberPath, body: CompleteBody):
+def maintenance_work_orders_complete(path: NumberPath, body: MaintenanceCompleteBody):
     """Work is done: required fields filled and every checklist step answered; corrective work
     takes failure, cause and remedy codes from the reason catalogue."""
     breakdowns.finish(path.number, **body.model_dump(exclude_none=True), by=_user())

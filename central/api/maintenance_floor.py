@@ -28,7 +28,7 @@ def _user() -> str:
     return g.user.username
 
 
-class CodePath(Query):
+class ScheduleCodePath(Query):
     code: Code
 
 
@@ -60,7 +60,7 @@ class ScheduleUpdate(Strict):
     due_at: DateTime | None = Field(None, description="days only: move the next due time")
 
 
-class ScheduleOut(Out):
+class MaintenanceScheduleOut(Out):
     code: Code
     name: str
     asset: Code
@@ -83,8 +83,8 @@ class ScheduleOut(Out):
     problem: str | None = Field(description="why the scheduler cannot evaluate it (flagged)")
 
 
-class ScheduleList(Out):
-    schedules: list[ScheduleOut]
+class MaintenanceScheduleList(Out):
+    schedules: list[MaintenanceScheduleOut]
 
 
 class ScheduleQuery(Query):
@@ -110,7 +110,7 @@ def _schedule(code: str) -> dict:
     return schedules.schedule_dict(s, counter)
 
 
-@api.get("/maintenance/schedules", responses=answers((200, ScheduleList)))
+@api.get("/maintenance/schedules", responses=answers((200, MaintenanceScheduleList)))
 def maintenance_schedules_list(query: ScheduleQuery):
     """Preventive schedules with their counter and next due."""
     rows = schedules.list_schedules(asset=query.asset, active=query.active)
@@ -119,7 +119,7 @@ def maintenance_schedules_list(query: ScheduleQuery):
     return jsonify({"schedules": [schedules.schedule_dict(s, by_asset.get(s.asset_id), now) for s in rows]})
 
 
-@api.post("/maintenance/schedules", responses=answers((201, ScheduleOut), 404, 409))
+@api.post("/maintenance/schedules", responses=answers((201, MaintenanceScheduleOut), 404, 409))
 @require_role(*PLANNERS)
 def maintenance_schedules_create(body: ScheduleCreate):
     """A new preventive schedule on an asset."""
@@ -128,15 +128,15 @@ def maintenance_schedules_create(body: ScheduleCreate):
     return jsonify(_schedule(s.code)), 201
 
 
-@api.get("/maintenance/schedules/<code>", responses=answers((200, ScheduleOut), 404))
-def maintenance_schedules_get(path: CodePath):
+@api.get("/maintenance/schedules/<code>", responses=answers((200, MaintenanceScheduleOut), 404))
+def maintenance_schedules_get(path: ScheduleCodePath):
     """One schedule with where it stands."""
     return jsonify(_schedule(path.code))
 
 
-@api.patch("/maintenance/schedules/<code>", responses=answers((200, ScheduleOut), 404))
+@api.patch("/maintenance/schedules/<code>", responses=answers((200, MaintenanceScheduleOut), 404))
 @require_role(*PLANNERS)
-def maintenance_schedules_update(path: CodePath, body: ScheduleUpdate):
+def maintenance_schedules_update(path: ScheduleCodePath, body: ScheduleUpdate):
     """Change a schedule (``active: false`` stops it)."""
     schedules.update_schedule(path.code, body.model_dump(exclude_unset=True), by=_user())
     return jsonify(_schedule(path.code))
@@ -144,19 +144,19 @@ def maintenance_schedules_update(path: CodePath, body: ScheduleUpdate):
 
 @api.post("/maintenance/schedules/<code>/override", responses=answers((201, OverrideOut), 404, 409))
 @require_role(*SUPERVISORS)
-def maintenance_schedules_override(path: CodePath, body: OverrideBody):
+def maintenance_schedules_override(path: ScheduleCodePath, body: OverrideBody):
     """Let production start although the safety-critical work is overdue, until it is done; the reason is kept."""
     row = schedules.override(path.code, body.reason, by=_user())
     return jsonify({"schedule": path.code, "period": row.period, "reason": row.reason, "by": row.by,
                     "at": row.at.isoformat() + "Z"}), 201
 
 
-class PassOut(Out):
+class SchedulerPassOut(Out):
     made: list[Code] = Field(description="work orders made by this pass")
     skipped: bool = Field(description="another scheduler held the lock")
 
 
-@api.post("/maintenance/scheduler/run", responses=answers((200, PassOut)))
+@api.post("/maintenance/scheduler/run", responses=answers((200, SchedulerPassOut)))
 @require_role(*PLANNERS)
 def maintenance_scheduler_run():
     """Run one scheduler pass now (the scheduler process does this every minute)."""
@@ -182,7 +182,7 @@ class CalendarEntry(Out):
     work_order: Code | None
 
 
-class Undated(Out):
+class UndatedSchedule(Out):
     schedule: Code
     name: str
     asset: Code
@@ -197,7 +197,7 @@ class CalendarOut(Out):
     until: DateOut
     weeks: int
     entries: list[CalendarEntry]
-    undated: list[Undated] = Field(description="cycle and run-hour schedules whose counter has not moved yet")
+    undated: list[UndatedSchedule] = Field(description="cycle and run-hour schedules whose counter has not moved yet")
 
 
 @api.get("/maintenance/calendar", responses=answers((200, CalendarOut)))
@@ -210,7 +210,7 @@ def maintenance_calendar(query: CalendarQuery):
 
 # --- reliability ------------------------------------------------------------------------------------
 
-class PeriodQuery(Query):
+class ReliabilityPeriodQuery(Query):
     since: str | None = Field(None, description="first day, YYYY-MM-DD (default 29 days before until)")
     until: str | None = Field(None, description="last day, YYYY-MM-DD (default today)")
 
@@ -231,12 +231,12 @@ class ReliabilityOut(Out):
     machines: list[ReliabilityRow]
 
 
-def _period(query: PeriodQuery):
+def _period(query: ReliabilityPeriodQuery):
     return reliability.period({"since": query.since or "", "until": query.until or ""})
 
 
 @api.get("/maintenance/reliability", responses=answers((200, ReliabilityOut)))
-def maintenance_reliability(query: PeriodQuery):
+def maintenance_reliability(query: ReliabilityPeriodQuery):
     """MTBF, MTTR and availability of every machine asset over a period."""
     p = _period(query)
     return jsonify({"since": p.since.isoformat(), "until": p.until.isoformat(),
@@ -257,11 +257,11 @@ class AssetReliabilityOut(Out):
     until: DateOut
     reliability: ReliabilityRow
     counters: CountersOut | None = Field(description="the machine's running totals (none for an asset without a machine)")
-    schedules: list[ScheduleOut]
+    schedules: list[MaintenanceScheduleOut]
 
 
 @api.get("/maintenance/assets/<code>/reliability", responses=answers((200, AssetReliabilityOut), 404))
-def maintenance_assets_reliability(path: CodePath, query: PeriodQuery):
+def maintenance_assets_reliability(path: ScheduleCodePath, query: ReliabilityPeriodQuery):
     """One asset: MTBF, MTTR, availability, its machine's counters and its schedules with their next due."""
     asset = get_asset(path.code)
     p = _period(query)
@@ -272,12 +272,12 @@ def maintenance_assets_reliability(path: CodePath, query: PeriodQuery):
                     "schedules": schedules.asset_schedules(asset)})
 
 
-class FailureParetoQuery(PeriodQuery):
+class FailureParetoQuery(ReliabilityPeriodQuery):
     measure: Literal["count", "minutes"] = Field("count", description="count of work orders or minutes of downtime")
     format: Literal["json", "csv"] = "json"
 
 
-class ParetoRow(Out):
+class FailureParetoRow(Out):
     code: str = Field(description="asset / failure code")
     category: str
     description: str
@@ -292,7 +292,7 @@ class FailureParetoOut(Out):
     measure: str
     filter: dict
     total: DecimalOut
-    rows: list[ParetoRow]
+    rows: list[FailureParetoRow]
 
 
 @api.get("/maintenance/failure-pareto", responses=answers((200, FailureParetoOut)))
@@ -345,11 +345,11 @@ def maintenance_notifications(query: NotificationQuery):
         for n in rows.order_by(Notification.id.desc()).limit(100)]})
 
 
-class ReadOut(Out):
+class NotificationsReadOut(Out):
     read: int
 
 
-@api.post("/maintenance/notifications/read", responses=answers((200, ReadOut)))
+@api.post("/maintenance/notifications/read", responses=answers((200, NotificationsReadOut)))
 def maintenance_notifications_read():
     """Mark every notification of the signed-in technician read."""
     me = _me()

@@ -46,11 +46,12 @@ def count_outputs(events: list[Event]) -> None:
     _evaluate_machines(touched)
 
 
-@handles_batch("machine.counter", "machine.down", "machine.up")
-def evaluate_after_counters(events: list[Event]) -> None:
-    """Counter readings and run time changed: make the work they bring due."""
-    machines = counters.station_machines({e.station for e in events})
-    ids = {m.id for e in events for m in machines.get(e.station, [])}
+@handles_batch("machine.counter")
+def evaluate_after_readings(events: list[Event]) -> None:
+    """Counter readings added cycles: make the work they bring due. (Run-hours grow with time, not
+    with events: the scheduler process brings them due.)"""
+    machines = counters.station_machines({e.station for e in events if not e.data.get("machine")})
+    ids = {m.id for e in events for m in machines.get(e.station, []) if not e.data.get("machine")}
     named = {e.data["machine"] for e in events if e.data.get("machine")}
     if named:
         ids |= {i for (i,) in Machine.select(Machine.id).where(Machine.code.in_(named)).tuples()}

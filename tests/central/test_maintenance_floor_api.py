@@ -45,19 +45,19 @@ def error(resp, status, field):
 def test_schedules_through_the_api(client):
     made = ok(client.post(f"{B}/schedules", json={"code": "GUARD", "asset": "PRESS-1", "template": "LUBE",
                                                  "trigger": "days", "interval": "7", "safety_critical": True,
-                                                 "starts_at": "2026-01-01T00:00:00Z"}), mf.ScheduleOut, 201)
+                                                 "starts_at": "2026-01-01T00:00:00Z"}), mf.MaintenanceScheduleOut, 201)
     assert made["due_at"] == "2026-01-01T00:00:00Z" and made["overdue"] is True
     ok(client.post(f"{B}/schedules", json={"code": "CYC", "asset": "PRESS-1", "template": "LUBE",
-                                          "trigger": "cycles", "interval": 500, "lead": "20"}), mf.ScheduleOut, 201)
-    listed = ok(client.get(f"{B}/schedules?asset=PRESS-1"), mf.ScheduleList)
+                                          "trigger": "cycles", "interval": 500, "lead": "20"}), mf.MaintenanceScheduleOut, 201)
+    listed = ok(client.get(f"{B}/schedules?asset=PRESS-1"), mf.MaintenanceScheduleList)
     assert [s["code"] for s in listed["schedules"]] == ["CYC", "GUARD"]
-    run = ok(client.post(f"{B}/scheduler/run"), mf.PassOut)
+    run = ok(client.post(f"{B}/scheduler/run"), mf.SchedulerPassOut)
     assert len(run["made"]) == 1 and run["skipped"] is False
-    assert ok(client.get(f"{B}/schedules/GUARD"), mf.ScheduleOut)["open_work_order"] == run["made"][0]
+    assert ok(client.get(f"{B}/schedules/GUARD"), mf.MaintenanceScheduleOut)["open_work_order"] == run["made"][0]
     ok(client.post(f"{B}/schedules/GUARD/override", json={"reason": "checked by hand"}), mf.OverrideOut, 201)
     error(client.post(f"{B}/schedules/GUARD/override", json={"reason": "again"}), 409, "schedule")
     error(client.post(f"{B}/schedules/CYC/override", json={"reason": "x"}), 409, "safety-critical")
-    ok(client.patch(f"{B}/schedules/CYC", json={"interval": "800", "active": False}), mf.ScheduleOut)
+    ok(client.patch(f"{B}/schedules/CYC", json={"interval": "800", "active": False}), mf.MaintenanceScheduleOut)
     cal = ok(client.get(f"{B}/calendar?weeks=4"), mf.CalendarOut)
     assert {e["schedule"] for e in cal["entries"]} == {"GUARD"}  # the switched-off one is left out
     assert cal["entries"][0]["kind"] == "overdue" and {e["kind"] for e in cal["entries"][1:]} == {"planned"}
