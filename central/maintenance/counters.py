@@ -140,8 +140,8 @@ def mark_up(machine: Machine, at: datetime) -> None:
      .where(MachineCounter.machine == machine.id).execute())
 
 
-def run_hours(counter: MachineCounter, now: datetime) -> Decimal:
-    """Run-hours on the counter at ``now``."""
+def run_hours(counter, now: datetime) -> Decimal:
+    """Run-hours on the counter (a row, or anything with its fields) at ``now``."""
     seconds = counter.run_seconds
     if counter.running_since is not None and not counter.down:
         seconds += max(int((naive(now) - counter.running_since).total_seconds()), 0)
