@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 import peewee as pw
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -51,6 +51,7 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     from central.api import api, viewer
     from central.headers import init_headers
     from central.throttle import init_throttle
+    from central.web import format as web_format
     from central.web import public, web
 
     from flask_openapi3 import OpenAPI  # the web app only: the ingest and the CLI do without
@@ -100,6 +101,10 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     if settings["web.proxy_hops"] > 0:
         hops = settings["web.proxy_hops"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    web_format.init_app(app)
+    app.add_url_rule("/favicon.ico", "favicon",
+                     lambda: send_from_directory(app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                                                 max_age=86400))
     _register_error_handlers(app)
     return app
 

@@ -21,7 +21,7 @@ from central.errors import Forbidden, NotFound, ValidationError
 from central.models import ApiToken, User, utcnow
 from central.models.users import ROLES, SCOPES
 
-PUBLIC_ENDPOINTS = {"web.login", "api.health", "static"}
+PUBLIC_ENDPOINTS = {"web.login", "api.health", "static", "favicon"}
 PUBLIC_PREFIXES = ("public.",)  # the public work-request form blueprint
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

@@ -8,6 +8,7 @@ from shopfloor.settings import Key, Settings, load
 KEYS: tuple[Key, ...] = (
     Key("database.url", "sqlite:///var/central.db", "peewee database URL: sqlite:///path or postgresql://user@host/db", aliases=("DATABASE_URL",)),
     Key("site.name", "Plant 1", "site name shown in the web admin's header and page titles"),
+    Key("site.timezone", "UTC", "IANA time zone in which pages show times, e.g. Europe/Berlin (times are stored in UTC)"),
     Key("web.host", "127.0.0.1", "address `shopfloor central serve` listens on"),
     Key("web.port", 8000, "port `shopfloor central serve` listens on", int),
     Key("web.secret_key", "", "session signing key; empty = generated once and kept in var/secret_key"),

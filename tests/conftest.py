@@ -218,6 +218,15 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture
+def desktop(browser):
+    """A fresh browser page with a desktop's viewport (1280x800)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 class LiveServer:
     """The central app served by werkzeug on a free port in a background thread."""
 

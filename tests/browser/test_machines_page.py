@@ -6,7 +6,7 @@ from central.models import Machine, WorkCentre
 from central.operators import create_skill
 from central.requirements import machine_requirements, work_centre_requirements
 
-from tests.browser.helpers import assert_no_sideways_scroll, sign_in
+from tests.browser.helpers import assert_no_sideways_scroll, nav, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_machine_and_work_centre_skill_requirements(phone, live_server, supervis
         WorkCentre.create(code="ASSY", name="Assembly")
         create_skill("WELD", "Welding")
     sign_in(phone, live_server, supervisor)
-    phone.locator("header nav").get_by_role("link", name="Machines", exact=True).click()
+    nav(phone, "Machines")
     assert "No machines yet." in phone.inner_text("main")
 
     phone.get_by_role("link", name="Skills", exact=True).click()
