@@ -20,14 +20,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def floor(shop, app):
     with database.connection_context():
         centre = WorkCentre.create(code="PRESS")
