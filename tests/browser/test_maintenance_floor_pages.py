@@ -70,8 +70,8 @@ def test_floor_maintenance_pages(device, request, live_server, floor, supervisor
     page.goto(live_server.url + f"/maintenance/work-orders/{number}")
     assert "DT-JAM" in page.inner_text("#downtime")
     assert_accessible(page)
-    page.get_by_label("Failure").select_option("F-BEARING")
-    page.get_by_label("Remedy").select_option("R-REPLACE")
+    page.get_by_label("Failure code").select_option("F-BEARING")
+    page.get_by_label("Remedy code").select_option("R-REPLACE")
     page.get_by_role("button", name="Mark done").click()
     assert page.locator(".flash").inner_text() == "Work done."
     assert "F-BEARING" in page.inner_text("#codes")
