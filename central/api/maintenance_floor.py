@@ -10,7 +10,7 @@ from pydantic import Field
 
 from central.analysis import pareto_csv, pareto_json
 from central.api.blueprint import api
-from central.api.schemas import (Code, DateOut, DateTime, DecimalOut, Money, Out, Qty, Query, Strict, Text, TimeOut,
+from central.api.schemas import (Code, Date, DateOut, DateTime, DecimalOut, Money, Out, Qty, Query, Strict, Text, TimeOut,
                                  answers)
 from central.auth import require_role
 from central.errors import Forbidden
@@ -211,8 +211,8 @@ def maintenance_calendar(query: CalendarQuery):
 # --- reliability ------------------------------------------------------------------------------------
 
 class ReliabilityPeriodQuery(Query):
-    since: str | None = Field(None, description="first day, YYYY-MM-DD (default 29 days before until)")
-    until: str | None = Field(None, description="last day, YYYY-MM-DD (default today)")
+    since: Date | None = Field(None, description="first day (default 29 days before today)")
+    until: Date | None = Field(None, description="last day (default today)")
 
 
 class ReliabilityRow(Out):
@@ -232,7 +232,8 @@ class ReliabilityOut(Out):
 
 
 def _period(query: ReliabilityPeriodQuery):
-    return reliability.period({"since": query.since or "", "until": query.until or ""})
+    return reliability.period({"since": query.since.isoformat() if query.since else "",
+                               "until": query.until.isoformat() if query.until else ""})
 
 
 @api.get("/maintenance/reliability", responses=answers((200, ReliabilityOut)))

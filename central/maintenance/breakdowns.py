@@ -14,7 +14,7 @@ from decimal import Decimal
 import peewee as pw
 
 from central.db import database
-from central.errors import Conflict, ShopfloorError, ValidationError
+from central.errors import Conflict, NotFound, ShopfloorError, ValidationError
 from central.flags import raise_flag
 from central.maintenance import counters
 from central.maintenance.checks import transaction
@@ -225,8 +225,10 @@ def finish(number: str, *, failure=None, cause=None, remedy=None, by: str, at: d
         if not isinstance(value, str):
             raise ValidationError(name, f"must be a reason code, got {type(value).__name__}")
         problem = _code_problem(name, value)
-        if problem:
-            raise ValidationError(name, problem)
+        if problem and ReasonCode.get_or_none(ReasonCode.code == value) is None:
+            raise NotFound(name, problem)
+        if problem:  # a code of the catalogue, of another category or deactivated
+            raise Conflict(name, problem)
         codes[f"{name}_code"] = value
     with transaction():
         wo = get_work_order(number, lock=True)

@@ -104,7 +104,7 @@ def test_technician_scans_start_and_finish_the_repair_with_codes(floor):
 def test_finish_refuses_a_code_of_the_wrong_category(floor):
     send(event("machine.down", 1, at(0), reason="DT-JAM"))
     [wo] = breakdown_orders()
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Conflict) as err:
         breakdowns.finish(wo.number, failure="R-REPLACE", by="ella")
     assert err.value.field == "failure"
     breakdowns.finish(wo.number, failure="F-BEARING", by="ella")

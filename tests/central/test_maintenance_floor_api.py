@@ -84,8 +84,8 @@ def test_breakdown_reliability_pareto_and_notifications(client):
     number = work[0]["number"]
     full = ok(client.get(f"{B}/work-orders/{number}"), m.WorkOrderFullOut)
     assert full["source"] == "breakdown" and full["downtime"][0]["minutes"] == "60"
-    error(client.post(f"{B}/work-orders/{number}/complete", json={"failure": "R-REPLACE"}), 400, "failure")
-    error(client.post(f"{B}/work-orders/{number}/complete", json={"failure": "NOPE"}), 400, "failure")
+    error(client.post(f"{B}/work-orders/{number}/complete", json={"failure": "R-REPLACE"}), 409, "failure")
+    error(client.post(f"{B}/work-orders/{number}/complete", json={"failure": "NOPE"}), 404, "failure")
     done = ok(client.post(f"{B}/work-orders/{number}/complete", json={"failure": "F-BEARING", "remedy": "R-REPLACE"}),
               m.WorkOrderFullOut)
     assert (done["status"], done["failure"], done["remedy"]) == ("done", "F-BEARING", "R-REPLACE")
