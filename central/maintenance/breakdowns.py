@@ -15,12 +15,13 @@ import peewee as pw
 
 from central.db import database
 from central.errors import Conflict, NotFound, ShopfloorError, ValidationError
-from central.flags import raise_flag
+from central.flags import raise_flag, resolve_flag
 from central.maintenance import counters
 from central.maintenance.checks import transaction
 from central.maintenance.lifecycle import OPEN_STATUSES, flag_work_order, get_work_order, set_status, write_log
 from central.maintenance.workorders import create_work_order
-from central.models import Asset, Assignee, Downtime, MaintenanceWorkOrder, ReasonCode, Technician, TimeEntry
+from central.models import (Asset, Assignee, Downtime, EventRecord, Flag, MaintenanceWorkOrder, ReasonCode, Technician,
+                            TimeEntry)
 from central.models.reference import Operator
 from edge.contract import Event
 
@@ -78,7 +79,29 @@ def machine_down(event: Event) -> Downtime:
     else:
         write_log(wo, "note", f"down reported again at {event.station} by {event.operator or 'the station'} "
                               f"({reason}{': ' + note if note else ''}): linked", _by(event), at)
-    return Downtime.create(**row, asset=asset.id, work_order=wo.id)
+    down = Downtime.create(**row, asset=asset.id, work_order=wo.id)
+    _close_with_earlier_up(down, machine)
+    return down
+
+
+def _close_with_earlier_up(down: Downtime, machine) -> None:
+    """An up that arrived before its down (the station's messages crossed) closes it now.
+
+    Such an up was recorded and flagged ``up_without_down``; the first one after the down's time
+    closes it and its flag is resolved, so arrival order changes nothing once both are in.
+    """
+    used = Downtime.select(Downtime.up_event).where(Downtime.up_event.is_null(False))
+    orphan = (Flag.select(Flag.id, EventRecord.id.alias("up_id"), EventRecord.at.alias("up_at"))
+              .join(EventRecord, on=(Flag.event == EventRecord.id))
+              .where(Flag.kind == "up_without_down", Flag.subject == machine.code, Flag.resolved_at.is_null(),
+                     EventRecord.at >= down.down_at, EventRecord.id.not_in(used))
+              .order_by(EventRecord.at).limit(1).namedtuples().first())
+    if orphan is None:
+        return
+    minutes = (Decimal(int((orphan.up_at - down.down_at).total_seconds() * 1000)) / 60000).quantize(Decimal("0.01"))
+    Downtime.update(up_event=orphan.up_id, up_at=orphan.up_at, minutes=minutes).where(Downtime.id == down.id).execute()
+    counters.mark_up(machine, orphan.up_at)  # it has run again since then
+    resolve_flag(orphan.id, by="breakdown", resolution=f"its down report arrived later (at {down.station})")
 
 
 def machine_up(event: Event) -> int:

@@ -204,3 +204,15 @@ def test_reliability_and_failure_pareto(floor):
     assert row["failures"] == 1 and row["mttr_hours"] == D("1.00") and row["mtbf_hours"] == D("23.00")
     result = failure_pareto(p)
     assert result["rows"][0]["code"] == "PRESS-1 / F-BEARING" and result["rows"][0]["minutes"] == D("60")
+
+
+def test_an_up_that_arrives_before_its_down_closes_it(floor):
+    send(event("machine.up", 2, at(30)))  # the station's messages crossed
+    assert Flag.get(Flag.kind == "up_without_down").resolved_at is None
+    send(event("machine.down", 1, at(0), reason="DT-JAM"))
+    [d] = Downtime.select()
+    assert d.minutes == D("30") and d.up_at == T0 + timedelta(minutes=30)
+    assert Flag.get(Flag.kind == "up_without_down").resolved_at is not None
+    assert MachineCounter.get().down is False  # its run time counts again
+    [wo] = breakdown_orders()
+    assert wo.status in lifecycle.OPEN_STATUSES  # the work stays open until a technician finishes it
