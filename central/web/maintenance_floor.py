@@ -50,6 +50,29 @@ def maintenance_schedules():
                            sources=CYCLE_SOURCES, blocks=schedules.blocks())
 
 
+@web.route("/maintenance/schedules/<code>/edit", methods=["GET", "POST"])
+@require_role(*PLANNERS)
+def maintenance_schedule_edit(code):
+    """Change a schedule's name, template, interval, lead, safety flag or (days) next due time."""
+    s = schedules.get_schedule(code)
+    if request.method == "POST":
+        changes = _form("name", "template", "interval", "lead")
+        changes["safety_critical"] = request.form.get("safety_critical") == "on"
+        if s.trigger == "days":
+            changes["floating"] = request.form.get("floating") == "on"
+            if request.form.get("due_at", "").strip():
+                changes["due_at"] = request.form["due_at"].strip()
+        try:
+            schedules.update_schedule(code, changes, by=g.user.username)
+        except ShopfloorError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Schedule {code} saved.", "ok")
+            return redirect(url_for("web.maintenance_schedules"))
+    return render_template("maintenance/schedule_edit.html", s=schedules.schedule_dict(s), row=s,
+                           templates=templates.list_templates(active=True))
+
+
 @web.post("/maintenance/schedules/<code>/switch")
 @require_role(*PLANNERS)
 def maintenance_schedule_switch(code):
