@@ -216,3 +216,21 @@ def test_an_up_that_arrives_before_its_down_closes_it(floor):
     assert MachineCounter.get().down is False  # its run time counts again
     [wo] = breakdown_orders()
     assert wo.status in lifecycle.OPEN_STATUSES  # the work stays open until a technician finishes it
+
+
+def test_station_configs_carry_the_breakdown_the_blocks_and_the_technicians(floor):
+    from central.stationconfig import station_config
+
+    schedules.create_schedule(code="GUARD", asset="PRESS-1", template="LUBE", trigger="days", interval=7, by="p",
+                              safety_critical=True, starts_at="2026-12-01T06:00:00Z", now=T0)
+    send(event("machine.down", 1, at(0), reason="DT-JAM"))
+    config = station_config(Station.get(Station.code == "S01"))
+    [machine] = config["machines"]
+    [wo] = breakdown_orders()
+    assert machine["breakdown"] == {"work_order": wo.number, "title": wo.title, "status": "assigned"}
+    assert machine["blocks"] == [{"schedule": "GUARD", "name": "Lubricate", "from": "2026-12-01T06:00:00Z",
+                                  "work_order": None}]  # sent ahead: the station enforces it offline
+    technicians = {op["badge"]: op["technician"] for op in config["operators"]}
+    assert technicians["OP-E"] is True and technicians.get("OP-1", False) is False
+    schedules.override("GUARD", "checked by hand", by="sue")
+    assert station_config(Station.get(Station.code == "S01"))["machines"][0]["blocks"] == []
