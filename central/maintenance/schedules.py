@@ -22,7 +22,7 @@ from central.flags import raise_flag
 from central.maintenance import counters
 from central.maintenance.assets import get_asset
 from central.maintenance.checks import check_choice, check_datetime, check_description, insert_new, transaction
-from central.maintenance.lifecycle import OPEN_STATUSES, write_log
+from central.maintenance.lifecycle import write_log
 from central.maintenance.templates import get_template
 from central.maintenance.workorders import create_work_order
 from central.models import (Asset, BlockOverride, MachineCounter, MaintenanceSchedule, MaintenanceTemplate,

@@ -9,7 +9,7 @@ from central.maintenance import breakdowns, lifecycle, requests, schedules, temp
 from central.maintenance.reliability import failure_pareto, period, reliability
 from central.maintenance.scheduler import run_pass
 from central.models import (Downtime, Flag, MachineCounter, MaintenanceSchedule, MaintenanceWorkOrder, Notification,
-                            ReasonCode, ScheduleRun, Station, WorkCentre, Machine, Asset)
+                            ReasonCode, ScheduleRun, Station, WorkCentre, Machine)
 from central.maintenance import assignment
 from central.recorder import record_raw
 from tests.central.factories import event
