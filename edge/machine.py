@@ -326,6 +326,9 @@ def _next_stage(s: _Step) -> int | None:
 def _command(s: _Step, name: str) -> Result:
     st = s.state
     if name == "CANCEL":
+        if st.pending is None and st.repair is not None:  # finished elsewhere (the technician's phone)
+            s.set(repair=None)
+            return s.done("ok", "Repair left to its work order: finish it there")
         s.set(pending=None)
         return s.done("ok", "Cancelled")
     if name == "LOGOUT":

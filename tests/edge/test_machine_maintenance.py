@@ -55,3 +55,12 @@ def test_overdue_safety_work_refuses_the_start_until_overridden():
     later.scan("OP-17")
     later.scan("WO-1")
     assert later.scan("CMD:START").level == "ok"
+
+
+def test_cancel_leaves_a_repair_finished_elsewhere():
+    st = Station(config())
+    st.scan("CMD:DOWN")
+    st.scan("DT-JAM")
+    st.scan("OP-T1")
+    assert "finish it there" in st.scan("CMD:CANCEL").message
+    assert st.state.repair is None and st.types()[-1] == "maintenance.started"
