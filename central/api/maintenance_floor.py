@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import Response, g, jsonify
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from central.analysis import pareto_csv, pareto_json
 from central.api.blueprint import api
@@ -290,6 +290,10 @@ class FailureParetoRow(Out):
 
 
 class FailureParetoOut(Out):
+    model_config = ConfigDict(extra="forbid", openapi_extra={
+        "description": "the Pareto; with format=csv the same rows as CSV",
+        "content": {"text/csv": {"schema": {"type": "string"}}}})
+
     measure: str
     filter: dict
     total: DecimalOut
