@@ -15,10 +15,10 @@ def machine_down(event: Event) -> None:
     breakdowns.machine_down(event)
 
 
-@handles("machine.up")
-def machine_up(event: Event) -> None:
+@handles_batch("machine.up")
+def machine_up(events: list[Event]) -> None:
     """Close the downtime; the work order stays open until a technician finishes it."""
-    breakdowns.machine_up(event)
+    breakdowns.machine_ups(events)
 
 
 @handles("machine.counter")

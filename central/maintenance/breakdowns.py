@@ -104,10 +104,23 @@ def _close_with_earlier_up(down: Downtime, machine) -> None:
     resolve_flag(orphan.id, by="breakdown", resolution=f"its down report arrived later (at {down.station})")
 
 
-def machine_up(event: Event) -> int:
+def machine_ups(events: list[Event]) -> None:
+    """The ``machine.up`` events of a batch: the stations' machines are read once.
+
+    An up from a station without a machine that names none has nothing to close (its downs were
+    flagged as of an unknown machine) and is only recorded.
+    """
+    machines = counters.station_machines({e.station for e in events if not e.data.get("machine")})
+    for event in sorted(events, key=lambda e: (e.at, e.seq)):
+        if not event.data.get("machine") and not machines.get(event.station):
+            continue
+        machine_up(event, machines)
+
+
+def machine_up(event: Event, machines=None) -> int:
     """Close the machine's open downtime (every report of it up to ``at``) and record it on the work order."""
     at = counters.naive(event.at)
-    machine, why = counters.machine_of(event)
+    machine, why = counters.machine_of(event, machines)
     if machine is None:
         raise_flag("unknown_machine", f"machine.up at {event.station}: {why}", event_id=event.id,
                    subject=event.data.get("machine") or event.station)
