@@ -122,7 +122,7 @@ def update_item(code: str, data: dict) -> Item:
 
 
 def create_location(data: dict) -> Location:
-    """Create a location (code, name, role)."""
+    """Create a location (code, name, role, active)."""
     code = check_code("code", data.get("code"))
     role = data.get("role", "storage")
     if role not in LOCATION_ROLES:
@@ -130,4 +130,28 @@ def create_location(data: dict) -> Location:
     with database.atomic():
         if Location.select().where(Location.code == code).exists():
             raise Conflict("code", f"location {code!r} already exists")
-        return Location.create(code=code, name=str(data.get("name", ""))[:128], role=role)
+        return Location.create(code=code, name=str(data.get("name", ""))[:128], role=role,
+                               active=data.get("active", True) is not False)
+
+
+def update_location(code: str, data: dict) -> Location:
+    """Change a location's name, role or active flag (the code never changes: events and labels name it)."""
+    unknown = set(data) - {"name", "role", "active"}
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "cannot be changed")
+    fields = {}
+    if "name" in data:
+        fields["name"] = str(data["name"] or "")[:128]
+    if "role" in data:
+        if data["role"] not in LOCATION_ROLES:
+            raise ValidationError("role", f"must be one of {', '.join(LOCATION_ROLES)}, got {data['role']!r}")
+        fields["role"] = data["role"]
+    if "active" in data:
+        if not isinstance(data["active"], bool):
+            raise ValidationError("active", "must be true or false")
+        fields["active"] = data["active"]
+    with database.atomic():
+        location = get_location(code, "code")
+        if fields:
+            Location.update(**fields).where(Location.id == location.id).execute()
+        return Location.get_by_id(location.id)

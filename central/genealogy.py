@@ -10,8 +10,12 @@ on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import io
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
+
+from defusedcsv import csv  # a cell starting with = + - @ is written as text, never as a formula
 
 from peewee import EXCLUDED, JOIN, fn
 
@@ -145,3 +149,156 @@ def _iso(value) -> str | None:
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+# --- the trace page and the recall export ------------------------------------------------------
+
+def _details(ids: list[int]) -> dict[str, dict]:
+    """Per batch code: item, name, unit, status, expiry, and the work order that made it with the quantity."""
+    rows = (Batch.select(Batch.code, Item.code, Item.name, Item.unit, Batch.status, Batch.expiry,
+                         WorkOrder.number, WorkOrderOutput.qty, WorkOrderOutput.kind)
+            .join(Item, on=Batch.item == Item.id).switch(Batch)
+            .join(WorkOrderOutput, JOIN.LEFT_OUTER, on=WorkOrderOutput.batch == Batch.id)
+            .join(WorkOrder, JOIN.LEFT_OUTER, on=WorkOrderOutput.work_order == WorkOrder.id)
+            .where(Batch.id.in_(ids)).tuples())
+    return {code: {"batch": code, "item": item, "item_name": name, "unit": unit, "status": status,
+                   "expiry": _iso(expiry), "made_by": number, "made_qty": str(qty) if qty is not None else None,
+                   "output_kind": kind}
+            for code, item, name, unit, status, expiry, number, qty, kind in rows}
+
+
+def _tree_sql(direction: str) -> str:
+    # the walk of ``_walk_sql`` carrying each step's edge (from which batch, by which work order, how
+    # much was consumed), joined in the same statement to every fact the page shows of a batch
+    if direction == "backward":
+        step = """SELECT i.batch_id, w.depth + 1, w.batch_id, i.work_order_id, i.qty FROM walk w
+            JOIN work_order_output o ON o.batch_id = w.batch_id
+            JOIN work_order_input i ON i.work_order_id = o.work_order_id
+            WHERE w.depth < {p} AND i.qty > 0 AND i.batch_id <> o.batch_id"""
+    else:
+        step = """SELECT o.batch_id, w.depth + 1, w.batch_id, i.work_order_id, i.qty FROM walk w
+            JOIN work_order_input i ON i.batch_id = w.batch_id
+            JOIN work_order_output o ON o.work_order_id = i.work_order_id
+            WHERE w.depth < {p} AND i.qty > 0 AND i.batch_id <> o.batch_id"""
+    p = database.param
+    return f"""
+        WITH RECURSIVE walk(batch_id, depth, from_id, work_order_id, qty) AS (
+            SELECT {p}, 0, NULL, NULL, NULL
+            UNION
+            {step.format(p=p)}
+        )
+        SELECT w.batch_id, w.depth, f.code, wo.number, w.qty, b.code, it.code, it.name, it.unit, b.status,
+               b.expiry, mwo.number, mo.qty, mo.kind
+        FROM walk w JOIN batch b ON b.id = w.batch_id JOIN item it ON it.id = b.item_id
+        LEFT JOIN batch f ON f.id = w.from_id
+        LEFT JOIN work_order wo ON wo.id = w.work_order_id
+        LEFT JOIN work_order_output mo ON mo.batch_id = b.id
+        LEFT JOIN work_order mwo ON mwo.id = mo.work_order_id
+        ORDER BY w.depth, b.code, f.code
+    """
+
+
+def trace_tree(code: str, direction: str = "backward", max_depth: int = MAX_DEPTH) -> dict:
+    """A trace as a tree for the page: each batch with its facts, what it is linked by, where it is now.
+
+    Backward, a batch's branches are the batches that went into it (quantity consumed, by which
+    work order); forward, the batches made from it. One recursive query gives the batches, the
+    links between them and their facts; two more where they are now and what was dispatched.
+    A batch reached twice (a lot used in two places of the same tree) is expanded once; later it
+    is marked ``repeat``.
+    """
+    if direction not in ("backward", "forward"):
+        raise ValidationError("direction", f"must be backward or forward, got {direction!r}")
+    if isinstance(max_depth, bool) or not isinstance(max_depth, int) or not 1 <= max_depth <= MAX_DEPTH:
+        raise ValidationError("depth", f"must be a whole number 1 to {MAX_DEPTH}")
+    start = get_batch(code)
+    rows = database.execute_sql(_tree_sql(direction), (start.id, max_depth)).fetchall()
+    info: dict[str, dict] = {}
+    ids: dict[str, int] = {}
+    branches: dict[str, list[dict]] = defaultdict(list)
+    seen_edges = set()
+    for (batch_id, depth, parent, number, qty, batch, item, name, unit, status, expiry, made_by, made_qty,
+         kind) in rows:
+        if batch not in info:
+            ids[batch] = batch_id
+            info[batch] = {"batch": batch, "item": item, "item_name": name, "unit": unit, "status": status,
+                           "expiry": _iso(expiry), "made_by": made_by,
+                           "made_qty": str(_units.from_units(made_qty)) if made_qty is not None else None,
+                           "output_kind": kind, "depth": depth, "locations": [], "dispatches": []}
+        if parent is not None and (parent, batch, number) not in seen_edges:
+            seen_edges.add((parent, batch, number))
+            branches[parent].append({"batch": batch, "work_order": number, "qty": str(_units.from_units(qty))})
+    batch_ids = list(ids.values())
+    for row in where_now(batch_ids)["locations"]:
+        info[row["batch"]]["locations"].append(row)
+    dispatched = dispatches(batch_ids)
+    for row in dispatched:
+        info[row["batch"]]["dispatches"].append(row)
+    expanded: set[str] = set()
+
+    def grow(batch: str, via: dict | None, depth: int) -> dict:
+        node = {**info[batch], "via": via, "depth": depth, "repeat": batch in expanded, "children": []}
+        if node["repeat"] or depth >= max_depth:
+            return node
+        expanded.add(batch)
+        node["children"] = [grow(b["batch"], b, depth + 1) for b in branches.get(batch, ())]
+        return node
+
+    return {"batch": code, "direction": direction, "root": grow(start.code, None, 0), "count": len(info),
+            "levels": max((n["depth"] for n in info.values()), default=0),
+            "dispatches": dispatched}
+
+
+def dispatches(batch_ids: list[int]) -> list[dict]:
+    """What of these batches was dispatched, to whom and when (one row per batch, customer and day)."""
+    rows = (StockMove.select(Batch.code, Item.unit, StockMove.reference, fn.SUM(StockMove.qty), fn.MIN(StockMove.at))
+            .join(Batch, on=StockMove.batch == Batch.id).join(Item, on=Batch.item == Item.id)
+            .where(StockMove.batch.in_(batch_ids), StockMove.kind == "dispatch")
+            .group_by(Batch.code, Item.unit, StockMove.reference).order_by(fn.MIN(StockMove.at), Batch.code).tuples())
+    return [{"batch": b, "unit": unit, "to": to, "qty": str(-(_units.from_units(q) or Decimal(0))),
+             "moment": datetime.fromisoformat(at) if isinstance(at, str) else at}  # SQLite answers MIN() as text
+            for b, unit, to, q, at in rows]
+
+
+def recall_rows(code: str) -> list[dict]:
+    """Every batch made from this one (itself included, all levels) and where each is now.
+
+    One row per place: a location with stock on hand, a dispatch to a customer, or, for a batch
+    with nothing left, what consumed it.
+    """
+    nodes = walk(get_batch(code).id, "forward")
+    ids = [n["id"] for n in nodes]
+    info = _details(ids)
+    depth = {n["batch"]: n["depth"] for n in nodes}
+    places: dict[str, list[dict]] = defaultdict(list)
+    for row in where_now(ids)["locations"]:
+        places[row["batch"]].append({"where": "on hand", "place": row["location"], "qty": row["qty"], "at": None})
+    moves = movements(ids)
+    for row in moves["dispatches"]:
+        places[row["batch"]].append({"where": "dispatched", "place": row["to"], "qty": row["qty"], "at": row["at"]})
+    used = defaultdict(list)
+    for row in moves["consumptions"]:
+        used[row["batch"]].append({"where": "consumed", "place": row["work_order"], "qty": row["qty"], "at": row["at"]})
+    rows = []
+    for n in nodes:
+        entry = info[n["batch"]]
+        found = places.get(n["batch"]) or used.get(n["batch"]) or [{"where": "nothing left", "place": None,
+                                                                   "qty": None, "at": None}]
+        for p in found:
+            rows.append({"depth": depth[n["batch"]], **{k: entry[k] for k in (
+                "batch", "item", "item_name", "status", "expiry", "made_by")}, **p, "unit": entry["unit"]})
+    return rows
+
+
+RECALL_COLUMNS = ("depth", "batch", "item", "item_name", "status", "expiry", "made_by", "where", "place", "qty",
+                  "unit", "at")
+
+
+def recall_csv(code: str) -> str:
+    """The recall list as CSV; a cell a spreadsheet would run as a formula is written as text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RECALL_COLUMNS)
+    for row in recall_rows(code):
+        writer.writerow(["" if row[c] is None else row[c] for c in RECALL_COLUMNS])
+    return out.getvalue()

@@ -39,7 +39,7 @@ from central.models import Station, utcnow
 from central.recorder import Outcome, lock_stations, record_raw
 from central.stationconfig import CHANGED_BY_EVENTS, batch_watermark, build_parts, changed_batches, is_batch_topic
 from edge.contract import (CENTRAL_ONLINE_TOPIC, CONFIG_TREE, EVENTS_FILTER, SHARED_EVENTS_FILTER, TOPIC_ROOT, ContractError,
-                           decode_events, encode_ack, parse_topic, raw_id, topic)
+                           decode_events, decode_status, encode_ack, parse_topic, raw_id, topic)
 from shopfloor.broker import parse_broker_url
 
 log = logging.getLogger("shopfloor.ingest")
@@ -50,7 +50,6 @@ CONFIG_DEBOUNCE_SECONDS = 1.0  # after events were applied, rebuild at most this
 BATCHES_RECONCILE_SECONDS = 60.0  # every batch in stock read again this often (between, only those touched)
 CONFIG_SETTLE_SECONDS = 0.5  # after (re)connecting, wait this long after the last retained part arrives
 STATUS_FILTER = f"{TOPIC_ROOT}/+/+/status"  # every worker reads every station's retained status and last will
-STATION_STATUSES = ("online", "offline")
 #: What the ingest reads once after connecting, to learn which config parts the broker holds.
 RETAINED_CONFIG_FILTERS = (f"{TOPIC_ROOT}/+/+/config", f"{TOPIC_ROOT}/+/{CONFIG_TREE}/#")
 
@@ -107,7 +106,7 @@ class Ingest:
         self._reading_retained = False
         self._batch_mark: tuple[int, int] | None = None  # where the last batch read stood (None: read them all)
         self._batches_read_at = 0.0
-        self._statuses: dict[tuple[str, str], str] = {}  # station statuses read and not yet stored
+        self._statuses: dict[tuple[str, str], dict] = {}  # station statuses read and not yet stored
         self._status_lock = threading.Lock()
         self._config_due = 0.0
         self._config_lock = threading.Lock()  # publish_configs from the config thread, or a caller
@@ -194,8 +193,8 @@ class Ingest:
             site, station, _ = parse_topic(name)
         except ContractError:
             return
-        status = payload.decode("utf-8", "replace").strip()
-        if status in STATION_STATUSES:
+        status = decode_status(payload)
+        if status is not None:
             with self._status_lock:
                 self._statuses[(site, station)] = status
 
@@ -328,7 +327,7 @@ class Ingest:
                 self.client.publish(topic(site, station, "ack"), encode_ack(accepted, rejected), qos=1)
 
     def _store_statuses(self) -> None:
-        """Write the stations' online/offline statuses read since the last turn (one small update each)."""
+        """Write the stations' statuses (and the figures they carry) read since the last turn (one small update each)."""
         with self._status_lock:
             pending, self._statuses = self._statuses, {}
         if not pending:
@@ -337,8 +336,8 @@ class Ingest:
         for (site, code), status in sorted(pending.items()):
             try:  # one short transaction per station: never holds one station's row while waiting for another
                 with database.atomic():
-                    Station.update(status=status, status_at=now).where(Station.code == code,
-                                                                       Station.site == site).execute()
+                    Station.update(**status, status_at=now).where(Station.code == code,
+                                                                  Station.site == site).execute()
             except pw.PeeweeException as exc:
                 log.error("cannot store the status of %s/%s, trying again: %s", site, code, exc)
                 with self._status_lock:

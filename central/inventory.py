@@ -19,7 +19,7 @@ from central.catalog import default_location, get_batch, get_item, get_location
 from central.db import database, insert_dicts, lock_row
 from central.errors import Conflict, ValidationError
 from central.flags import raise_flag
-from central.models import Batch, Item, Location, StockBalance, StockMove, utcnow
+from central.models import Batch, BatchStatusChange, Item, Location, StockBalance, StockMove, utcnow
 from central.models.stock import BATCH_STATUSES
 from central.quantities import ZERO, check_positive, exact, raw
 
@@ -204,6 +204,8 @@ def set_batch_status(code: str, status: str, actor: Actor, reason: str | None = 
             raise Conflict("status", f"batch {code} is {batch.status}; it cannot become {status} "
                                      f"(allowed: {', '.join(sorted(STATUS_CHANGES[batch.status]))})")
         Batch.update(status=status).where(Batch.id == batch.id).execute()
+        BatchStatusChange.create(batch=batch.id, from_status=batch.status, to_status=status, reason=reason or "",
+                                 changed_by=actor.user or actor.operator or "system", at=actor.when())
         actor.flag("batch_status", f"batch {code}: {batch.status} → {status}"
                    f" by {actor.user or actor.operator or 'system'}{': ' + reason if reason else ''}",
                    subject=code, severity="info")

@@ -35,9 +35,12 @@ def work_orders(numbers: set[str], field: str = "work_order") -> dict[str, WorkO
     return found
 
 
-def set_status(wo: WorkOrder, status: str, actor: Actor) -> None:
-    """Write a status change (and its start or completion time) and update ``wo`` to match."""
-    changes = {"status": status}
+def set_status(wo: WorkOrder, status: str, actor: Actor, reason: str | None = None) -> None:
+    """Write a status change (and its start or completion time) and update ``wo`` to match.
+
+    ``reason`` says why it was paused or cancelled; any other change clears it.
+    """
+    changes = {"status": status, "status_reason": (reason or None) if status in ("paused", "cancelled") else None}
     if status == "in_progress" and wo.started_at is None:
         changes["started_at"] = actor.when()
     if status == "done":

@@ -20,6 +20,7 @@ from central.inventory import Actor
 from central.lifecycle import CLOSED, TRANSITIONS, get_work_order, open_for_fact, set_status as _set  # noqa: F401
 from central.models import RecipeStage, WorkOrder, WorkOrderOutput, WorkOrderStage
 from central.models.production import WORK_ORDER_STATUSES
+from central.operators import check_text
 from central.outputs import report_output  # noqa: F401  (re-exported)
 from central.quantities import parse_decimal
 from central.recipes import get_recipe, parse_stages
@@ -63,17 +64,22 @@ def create_work_order(data: dict) -> WorkOrder:
         return wo
 
 
-def set_status(number: str, status: str, actor: Actor) -> WorkOrder:
-    """Change a work order's status by hand; a change the rules do not allow is a 409."""
+def set_status(number: str, status: str, actor: Actor, reason: str | None = None) -> WorkOrder:
+    """Change a work order's status by hand; a change the rules do not allow is a 409.
+
+    ``reason`` (up to 500 characters) says why it is paused or cancelled; the work order keeps it
+    until its status changes again.
+    """
     if status not in WORK_ORDER_STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(WORK_ORDER_STATUSES)}, got {status!r}")
+    reason = check_text("reason", reason, 500) or None
     if status == "done":
         return complete(number, actor)
     with database.atomic():
         wo = lock_row(get_work_order(number))
         if status not in TRANSITIONS[wo.status]:
             raise Conflict("status", f"work order {number} is {wo.status}; it cannot become {status}")
-        _set(wo, status, actor)
+        _set(wo, status, actor, reason)
         return get_work_order(number)
 
 
@@ -82,7 +88,7 @@ def apply_status_fact(number: str, status: str, actor: Actor, reason: str | None
     with database.atomic():
         wo = lock_row(get_work_order(number))
         if status in TRANSITIONS[wo.status]:
-            _set(wo, status, actor)
+            _set(wo, status, actor, reason)
         elif wo.status != status:
             actor.flag("work_order_state", f"work order {number} was reported {status} while {wo.status}"
                        f"{' (' + reason + ')' if reason else ''}", subject=number)

@@ -218,7 +218,8 @@ def _apply_one_by_one(events: list[Event]) -> dict[str, str]:
     return errors
 
 
-_RECORD_FIELDS = ("id", "type", "site", "station", "seq", "at", "operator", "payload", "received_at", "flagged")
+_RECORD_FIELDS = ("id", "type", "site", "station", "seq", "at", "operator", "payload", "received_at", "flagged",
+                  "work_order", "batch")
 
 
 def _recorded_ids(ids: list[str]) -> set[str]:
@@ -245,4 +246,10 @@ def _insert_records(events: list[Event]) -> None:
     received = utcnow()
     insert_rows(EventRecord, _RECORD_FIELDS, [
         (e.id, e.type, e.site, e.station, e.seq, e.at.replace(tzinfo=None), e.operator,
-         json.dumps(e.to_wire(), separators=(",", ":")), received, False) for e in events])
+         json.dumps(e.to_wire(), separators=(",", ":")), received, False, _text(e.data.get("work_order")),
+         _text(e.data.get("batch"))) for e in events])
+
+
+def _text(value) -> str | None:
+    """A code from an event's data, kept in its own indexed column of the log (None when it has none)."""
+    return value if isinstance(value, str) else None

@@ -28,7 +28,7 @@ from central.models import (Asset, Batch, BlockOverride, Flag, Item, Machine, Ma
                             Technician, WorkCentre, WorkOrder, WorkOrderStage)
 from central.reasons import EXPECTED_CATEGORIES, active_reason_codes
 from central.requirements import machine_requirements, work_centre_requirements
-from edge.contract import CONFIG_TREE, config_topic, topic
+from edge.contract import CONFIG_TREE, config_digest, config_topic, topic
 
 FORMAT_VERSION = 2
 OPEN_WORK_ORDER_STATUSES = ("released", "in_progress", "paused")
@@ -291,3 +291,11 @@ def station_config(station: Station) -> dict[str, Any]:
     return dict(head, operators=every("operators"), items=every("items"), **shared("reasons"),
                 work_orders=[w for n in head["work_orders"] if (w := shared("work_orders", n))],
                 batches=batches)
+
+
+def head_version(station: Station) -> str | None:
+    """The version (digest) of the head central now builds for ``station``; what its status should report."""
+    if not station.active:
+        return None
+    centres = dict(WorkCentre.select(WorkCentre.id, WorkCentre.code).tuples())
+    return config_digest(build_head(station, work_orders_part(), centres, _machines_by_centre()))

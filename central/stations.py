@@ -59,4 +59,7 @@ def station_json(station: Station) -> dict:
         "work_centre": station.work_centre.code if station.work_centre_id else None,
         "active": station.active, "status": station.status, "last_seq": station.last_seq,
         "last_seen_at": station.last_seen_at.isoformat() + "Z" if station.last_seen_at else None,
+        "status_at": station.status_at.isoformat() + "Z" if station.status_at else None,
+        "queue_depth": station.queue_depth, "dead_letters": station.dead_letters,
+        "config_version": station.config_version,
     }

@@ -6,6 +6,7 @@ a station cannot emit what central would call malformed. Every event type is dec
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -574,3 +575,50 @@ def parse_config_topic(name: str) -> tuple[str, str, tuple[str, ...]]:
             or CONFIG_PART_KEYS.get(parts[4]) != len(parts) - 5):
         raise ContractError("topic", f"not a {TOPIC_ROOT} config part: {name!r}")
     return parts[2], parts[4], tuple(parts[5:])
+
+
+# --- the station's retained status (docs/events.md) ------------------------------------------
+
+STATION_STATUSES = ("online", "offline")
+
+
+def config_digest(head: Any) -> str | None:
+    """The version of a config head: the first 12 hex digits of the SHA-256 of its canonical JSON.
+
+    Central encodes heads the same way (sorted keys, no spaces), so both sides get the same digest.
+    """
+    if not isinstance(head, dict) or not head:
+        return None
+    return hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:12]
+
+
+def encode_status(online: bool, *, queue_depth: int, dead_letters: int, config_version: str | None) -> bytes:
+    """A station's retained status: ``online`` or ``offline`` with its outbox and config figures."""
+    return json.dumps({"status": "online" if online else "offline", "queue_depth": queue_depth,
+                       "dead_letters": dead_letters, "config_version": config_version},
+                      separators=(",", ":")).encode()
+
+
+def decode_status(payload: bytes) -> dict[str, Any] | None:
+    """A status payload as a dict with ``status`` and whatever figures it carries; None if it is not one.
+
+    The plain words ``online`` and ``offline`` (the last will, older stations) carry no figures.
+    """
+    text_ = payload.decode("utf-8", "replace").strip()
+    if text_ in STATION_STATUSES:
+        return {"status": text_}
+    try:
+        raw = json.loads(text_)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or raw.get("status") not in STATION_STATUSES:
+        return None
+    out: dict[str, Any] = {"status": raw["status"]}
+    for name in ("queue_depth", "dead_letters"):
+        value = raw.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2 ** 31:
+            out[name] = value
+    version = raw.get("config_version")
+    if isinstance(version, str) and 0 < len(version) <= 64:
+        out["config_version"] = version
+    return out

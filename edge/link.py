@@ -23,7 +23,7 @@ from typing import Callable
 
 import paho.mqtt.client as mqtt
 
-from edge.contract import CENTRAL_ONLINE_TOPIC, decode_ack, topic
+from edge.contract import CENTRAL_ONLINE_TOPIC, config_digest, decode_ack, encode_status, topic
 from edge.outbox import Outbox
 from shopfloor.broker import parse_broker_url
 
@@ -47,7 +47,7 @@ class Link:
                  password: str = "", client_id: str = "", tls_ca: str = "", tls_cert: str = "",
                  tls_key: str = "", tls_insecure: bool = False, keepalive: int = 30,
                  reconnect_min: float = 0.5, reconnect_max: float = 2.0, batch_size: int = 500,
-                 window: int = 8, ack_timeout: float = 10.0,
+                 window: int = 8, ack_timeout: float = 10.0, status_every: float = 5.0,
                  on_ack: Callable[[list[str], list[dict]], None] | None = None,
                  config=None, on_config: Callable[[], None] | None = None,
                  on_state: Callable[[bool], None] | None = None):
@@ -59,6 +59,8 @@ class Link:
         self.config = config  # an edge.cache.ConfigStore, or None for a link that only sends
         self._config_subs: list[str] = []
         self.keepalive = keepalive
+        self.status_every = status_every  # at most one status update this often, and only when it changed
+        self._status_sent: tuple[bytes, float] = (b"", 0.0)
         self.t_events = topic(site, station, "events")
         self.t_ack = topic(site, station, "ack")
         self.t_config = topic(site, station, "config")
@@ -133,7 +135,7 @@ class Link:
             self._config_subs = self.config.filters() if self.config is not None else []
             client.subscribe([(self.t_ack, 1), (self.t_config, 1), (CENTRAL_ONLINE_TOPIC, 1),
                               *((f, 1) for f in self._config_subs)])
-        client.publish(self.t_status, b"online", qos=1, retain=True)
+        self._publish_status(client)
         with self._lock:
             self._flights.clear()
             self._cursor = 0
@@ -215,6 +217,30 @@ class Link:
             self._cursor = 0
         self._wake.set()
 
+    # --- the retained status --------------------------------------------------------------
+
+    def status(self) -> bytes:
+        """The retained status payload: online, with the outbox's depth, dead letters and config version."""
+        head = self.config.view.head if self.config is not None else None
+        return encode_status(True, queue_depth=self.outbox.depth(), dead_letters=self.outbox.dead_count(),
+                             config_version=config_digest(head))
+
+    def _publish_status(self, client=None) -> None:
+        payload = self.status()
+        (client or self.client).publish(self.t_status, payload, qos=1, retain=True)
+        self._status_sent = (payload, time.monotonic())
+
+    def _refresh_status(self) -> None:
+        """Say the figures again when they changed, at most once per ``status_every`` seconds."""
+        last, at = self._status_sent
+        if time.monotonic() - at < self.status_every:
+            return
+        payload = self.status()
+        if payload != last:
+            self._publish_status()
+        else:
+            self._status_sent = (last, time.monotonic())
+
     # --- sender thread --------------------------------------------------------------------
 
     def in_flight(self) -> int:
@@ -230,6 +256,7 @@ class Link:
                 continue
             try:
                 self._send_some()
+                self._refresh_status()
             except Exception:  # keep the sender alive; the outbox is the truth
                 log.exception("sending the outbox failed; retrying")
                 time.sleep(0.5)

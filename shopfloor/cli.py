@@ -113,7 +113,9 @@ def central_serve(config, host, port):
     check_port_free(host, port)
     app = create_app(settings)
     click.echo(f"central web on http://{host}:{port}/", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    from shopfloor.demo import plain_request_handler
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=plain_request_handler())
 
 
 @central.command("ingest")
@@ -388,12 +390,14 @@ def user_revoke_token(username, token_id, config):
 @click.option("--mqtt-port", default=0, type=int, help="embedded broker port (default: 1883 if free, else any free port)")
 @click.option("--data-dir", default="var/demo", show_default=True, help="where the demo keeps its databases and labels")
 @click.option("--no-shift", is_flag=True, help="start everything but do not replay the scripted shift")
-def demo(port, mqtt_port, data_dir, no_shift):
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="where the web server listens; 0.0.0.0 lets a phone on the same network open it")
+def demo(port, mqtt_port, data_dir, no_shift, host):
     """Run everything on embedded defaults: broker, central, ingest and a simulated station."""
     from shopfloor.demo import run_demo
 
     setup_logging("WARNING")
-    run_demo(port=port, mqtt_port=mqtt_port, data_dir=data_dir, shift=not no_shift)
+    run_demo(port=port, mqtt_port=mqtt_port, data_dir=data_dir, shift=not no_shift, host=host)
 
 
 main.add_command(label)

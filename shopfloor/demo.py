@@ -14,6 +14,7 @@ import signal
 import socket
 import threading
 import time
+from contextlib import suppress
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,12 +32,12 @@ BREAKDOWN = ["CMD:DOWN", "RC:DT-JAM", TECHNICIAN, "RC:F-BEARING", "RC:C-WEAR", "
 MADE = Decimal(100)  # what each shift reports as the main output
 
 
-def _central_settings(data_dir: Path, port: int, mqtt_port: int):
+def _central_settings(data_dir: Path, port: int, mqtt_port: int, host: str = "127.0.0.1"):
     from central.config import load_settings
 
     return load_settings(overrides={
         "database.url": f"sqlite:///{data_dir / 'central.db'}", "data_dir": str(data_dir),
-        "web.host": "127.0.0.1", "web.port": port, "mqtt.url": f"mqtt://127.0.0.1:{mqtt_port}",
+        "web.host": host, "web.port": port, "mqtt.url": f"mqtt://127.0.0.1:{mqtt_port}",
         "mqtt.username": "", "mqtt.protocol": "3.1.1"})
 
 
@@ -259,10 +260,54 @@ def pick_mqtt_port(requested: int) -> int:
             return sock.getsockname()[1]
 
 
-def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", shift: bool = True) -> None:
+def plain_request_handler():
+    """werkzeug's request handler logging plain lines: no terminal colour codes in logs or files."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class PlainRequestHandler(WSGIRequestHandler):
+        def log_request(self, code="-", size="-") -> None:
+            line = getattr(self, "requestline", "").translate(self._control_char_table)
+            self.log("info", '"%s" %s %s', line, code, size)
+
+    return PlainRequestHandler
+
+
+def web_addresses(host: str, port: int) -> list[str]:
+    """Where a browser can open the demo: the loopback address, and for 0.0.0.0 this machine's own addresses."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [f"http://{host}:{port}/"]
+    found = []
+    with suppress(OSError):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            found.append(sock.getsockname()[0])
+    with suppress(OSError):
+        found += [a[4][0] for a in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    found = [a for a in dict.fromkeys(found) if not a.startswith("127.")]
+    return [f"http://127.0.0.1:{port}/"] + [f"http://{a}:{port}/" for a in found]
+
+
+def where_to_look(base: str, work_order: str) -> list[str]:
+    """The pages that show what the shift did, with the batch the work order made."""
+    from central.models import WorkOrder, WorkOrderOutput
+
+    base = base.rstrip("/")
+    lines = [f"  board (live):      {base}/board", f"  work order:        {base}/work-orders/{work_order}"]
+    made = (WorkOrderOutput.select(WorkOrderOutput.batch).join(WorkOrder)
+            .where(WorkOrder.number == work_order, WorkOrderOutput.kind == "main").first())
+    if made is not None:
+        code = made.batch.code
+        lines += [f"  its output batch:  {base}/batches/{code}", f"  its trace:         {base}/batches/{code}/trace"]
+    lines += [f"  stock:             {base}/stock"]
+    return lines
+
+
+def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", shift: bool = True,
+             host: str = "127.0.0.1") -> None:
     """Start everything, replay the shift (optional), print the stock, then run until Ctrl-C.
 
-    ``mqtt_port`` 0 means 1883 when it is free, else any free port.
+    ``mqtt_port`` 0 means 1883 when it is free, else any free port. ``host`` is where the web
+    server listens: 0.0.0.0 lets a phone on the same network open the pages.
     """
     from werkzeug.serving import make_server
 
@@ -274,10 +319,10 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
 
     root = Path(data_dir).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    check_port_free("127.0.0.1", port)
+    check_port_free(host, port)
     mqtt_port = pick_mqtt_port(mqtt_port)
     check_port_free("127.0.0.1", mqtt_port)
-    settings = _central_settings(root, port, mqtt_port)
+    settings = _central_settings(root, port, mqtt_port, host)
     open_database(settings["database.url"])
     check_connection()
     login, work_order = prepare_database(settings)
@@ -288,14 +333,16 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
             signal.signal(sig, lambda *_: stop.set())
 
     broker = BrokerThread("127.0.0.1", mqtt_port).start()
-    web = make_server("127.0.0.1", port, create_app(settings), threaded=True)
+    web = make_server(host, port, create_app(settings), threaded=True, request_handler=plain_request_handler())
     web_thread = threading.Thread(target=web.serve_forever, name="central-web", daemon=True)
     web_thread.start()
     ingest = Ingest(settings, client_id="central-demo").start()
     scanner = MemoryScanner()
     station = Station(_edge_settings(root, mqtt_port, port), scanners=[scanner]).start()
     try:
-        click.echo(f"central web: http://127.0.0.1:{port}/")
+        addresses = web_addresses(host, port)
+        for address in addresses:
+            click.echo(f"central web: {address}")
         click.echo(f"first login: {login[0]} / {login[1]}" if login else "first login: admin (password changed since)")
         click.echo(f"labels: {root / 'labels'}")
         if not ingest.connected.wait(15):
@@ -317,6 +364,9 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
             for line in backflush_lines(work_order):
                 click.echo(line)
             for line in maintenance_lines():
+                click.echo(line)
+            click.echo("where to look (sign in first):")
+            for line in where_to_look(addresses[-1], work_order):
                 click.echo(line)
         click.echo("running; Ctrl-C stops everything")
         while not stop.wait(0.5):

@@ -40,6 +40,8 @@ class EventQuery(PageQuery):
     since: DateTime | None = Field(None, description="events at or after this time")
     until: DateTime | None = Field(None, description="events before this time")
     flagged: bool = Field(False, description="only events that raised a flag")
+    work_order: Code | None = Field(None, description="events whose data names this work order")
+    batch: Code | None = Field(None, description="events whose data names this batch")
 
 
 class EventOut(BaseModel):
@@ -123,6 +125,10 @@ class StationOut(Out):
         None, description="from the station's retained status message and last will; null before it has published one")
     last_seq: int | None
     last_seen_at: TimeOut | None
+    status_at: TimeOut | None = Field(None, description="when central last read the station's status")
+    queue_depth: int | None = Field(None, description="events in its outbox waiting for an ack, as its status last said")
+    dead_letters: int | None = Field(None, description="events central rejected that it keeps, as its status last said")
+    config_version: str | None = Field(None, description="digest of the config head it holds, as its status last said")
 
 
 class Stations(Out):
@@ -144,9 +150,9 @@ def _event_json(row: EventRecord) -> dict:
 
 @api.get("/events", responses=answers((200, EventPage)))
 def list_events(query: EventQuery):
-    """Events as stations sent them, newest first; filter by station, type, operator, since, until."""
+    """Events as stations sent them, newest first; filter by station, type, operator, work order, batch, since, until."""
     rows = EventRecord.select()
-    for name in ("station", "type", "operator"):
+    for name in ("station", "type", "operator", "work_order", "batch"):
         if getattr(query, name):
             rows = rows.where(getattr(EventRecord, name) == getattr(query, name))
     if query.since is not None:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from flask import jsonify
 from pydantic import Field
 
-from central import genealogy
+from central import batchview, genealogy
 from central.api.blueprint import api
 from central.api.schemas import Code, DecimalOut, Out, Query, TimeOut, answers
 from central.api.stock import BatchPath
@@ -90,3 +90,22 @@ def batches_trace(path: BatchPath, query: TraceQuery):
 def batches_record(path: BatchPath):
     """The permanent batch record: inputs, stages, operators, outputs, where it went, flags."""
     return jsonify(batch_record(path.code))
+
+
+class StatusChangeOut(Out):
+    from_: Literal[BATCH_STATUSES] = Field(alias="from")
+    to: Literal[BATCH_STATUSES]
+    by: str
+    at: TimeOut
+    reason: str
+
+
+class StatusHistory(Out):
+    batch: Code
+    changes: list[StatusChangeOut]
+
+
+@api.get("/batches/<code>/status-history", responses=answers((200, StatusHistory), 404))
+def batches_status_history(path: BatchPath):
+    """Who released, quarantined or blocked a batch, when and why; newest first."""
+    return jsonify({"batch": path.code, "changes": batchview.status_history(path.code)})

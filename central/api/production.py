@@ -58,6 +58,17 @@ class RecipeCreate(Strict):
     stages: list[StageIn] = Field([], max_length=100)
 
 
+class RecipeUpdate(Strict):
+    """The whole recipe but its code: inputs, outputs and stages replace the old ones."""
+
+    name: Text(128) = ""
+    item: Code | None = Field(None, description="the main output (checked when given)")
+    active: bool = True
+    inputs: list[RecipeInputIn] = Field([], max_length=1000)
+    outputs: list[RecipeOutputIn] = Field(min_length=1, max_length=100)
+    stages: list[StageIn] = Field([], max_length=100)
+
+
 class StageOut(Out):
     seq: int
     work_centre: Code
@@ -147,6 +158,7 @@ class WorkOrderOut(Out):
     due: DateOut | None
     priority: int
     status: Literal[WORK_ORDER_STATUSES]
+    status_reason: str | None = Field(None, description="why it is paused, or was cancelled")
     started_at: TimeOut | None
     completed_at: TimeOut | None
     costs: WorkOrderCosts
@@ -178,6 +190,7 @@ WorkOrderPage = page_of("work_orders", WorkOrderOut)
 class WorkOrderStatusChange(Strict):
     status: Literal[WORK_ORDER_STATUSES] = Field(description="draft → released → in_progress ⇄ paused → done; "
                                                              "cancelled until done")
+    reason: Text(500) | None = Field(None, description="why it is paused or cancelled; kept until the next change")
 
 
 class WorkOrderIssue(Strict):
@@ -248,7 +261,7 @@ def work_order_dict(wo: WorkOrder, detail: bool = False) -> dict:
     """A work order; with ``detail`` also its stages and output batches."""
     out = {"number": wo.number, "recipe": wo.recipe.code, "item": wo.recipe.item.code,
            "planned_qty": str(wo.planned_qty), "due": wo.due.isoformat() if wo.due else None, "priority": wo.priority,
-           "status": wo.status, "started_at": wo.started_at.isoformat() if wo.started_at else None,
+           "status": wo.status, "status_reason": wo.status_reason, "started_at": wo.started_at.isoformat() if wo.started_at else None,
            "completed_at": wo.completed_at.isoformat() if wo.completed_at else None,
            "costs": {"materials": str(wo.input_cost), "conversion": str(wo.conversion_cost),
                      "outputs": str(wo.output_value), "scrap_loss": str(wo.scrap_loss), "variance": str(wo.variance)}}
@@ -282,6 +295,13 @@ def recipes_get(path: RecipePath):
     return jsonify(recipe_dict(recipes.get_recipe(path.code, "code")))
 
 
+@api.put("/recipes/<code>", responses=answers((200, RecipeOut), 404, 409))
+@require_role(*MASTER)
+def recipes_update(path: RecipePath, body: RecipeUpdate):
+    """Replace a recipe's lines (refused while a work order that is not done or cancelled uses it)."""
+    return jsonify(recipe_dict(recipes.update_recipe(path.code, body.model_dump(mode="json", exclude_none=True))))
+
+
 @api.get("/work-orders", responses=answers((200, WorkOrderPage)))
 def work_orders_list(query: WorkOrderQuery):
     """Work orders by priority then due date, filtered by status or recipe."""
@@ -313,7 +333,7 @@ def work_orders_get(path: WorkOrderPath):
 @require_role(*MASTER)
 def work_orders_status(path: WorkOrderPath, body: WorkOrderStatusChange):
     """Change the status (draft → released → in_progress ⇄ paused → done; cancelled until done)."""
-    return jsonify(work_order_dict(production.set_status(path.number, body.status, actor()), detail=True))
+    return jsonify(work_order_dict(production.set_status(path.number, body.status, actor(), body.reason), detail=True))
 
 
 @api.post("/work-orders/<number>/issues", responses=answers((201, Picks), 404, 409))

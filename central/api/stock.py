@@ -1,15 +1,17 @@
 """JSON API for items, locations, batches, stock on hand, the ledger and stock operations."""
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Annotated, Literal
+from uuid import UUID
 
 from flask import g, jsonify
 from pydantic import ConfigDict, Field
 
 from central import catalog, consumption, inventory, stockview
 from central.api.blueprint import api
-from central.api.schemas import (Code, Unit, Date, DateOut, DecimalOut, Money, Out, PageQuery, Qty, Query, SignedQty,
-                                 Strict, Text, TimeOut, Whole, answers, follow, link, page_of, with_links)
+from central.api.schemas import (Code, Unit, Date, DateOut, DateTime, DecimalOut, Money, Out, PageQuery, Qty, Query,
+                                 SignedQty, Strict, Text, TimeOut, Whole, answers, follow, link, page_of, with_links)
 from central.auth import require_role
 from central.inventory import Actor
 from central.models import Batch, Item, Location, StockBalance
@@ -162,6 +164,18 @@ class LocationOut(Out):
 LocationPage = page_of("locations", LocationOut)
 
 
+class LocationPath(Query):
+    code: Code
+
+
+class LocationUpdate(Strict):
+    """Only the fields sent change; the code never does."""
+
+    name: Text(128) | None = None
+    role: Literal[LOCATION_ROLES] | None = None
+    active: bool | None = None
+
+
 class BatchQuery(PageQuery):
     item: Code | None = Field(None, description="item code")
     status: Literal[BATCH_STATUSES] | None = None
@@ -245,6 +259,10 @@ class LedgerQuery(PageQuery):
     batch: Code | None = None
     work_order: Code | None = None
     kind: Literal[MOVE_KINDS] | None = None
+    location: Code | None = None
+    event: UUID | None = Field(None, description="rows booked by this event")
+    since: DateTime | None = Field(None, description="rows at or after this time")
+    until: DateTime | None = Field(None, description="rows before this time")
 
 
 class Move(Out):
@@ -358,6 +376,19 @@ def locations_create(body: LocationCreate):
     return jsonify(location_dict(catalog.create_location(body.model_dump(exclude_unset=True)))), 201
 
 
+@api.get("/locations/<code>", responses=answers((200, LocationOut), 404))
+def locations_get(path: LocationPath):
+    """One location."""
+    return jsonify(location_dict(catalog.get_location(path.code, "code")))
+
+
+@api.patch("/locations/<code>", responses=answers((200, LocationOut), 404))
+@require_role(*MASTER)
+def locations_update(path: LocationPath, body: LocationUpdate):
+    """Change a location's name, role or active flag."""
+    return jsonify(location_dict(catalog.update_location(path.code, body.model_dump(exclude_none=True))))
+
+
 # --- batches ---------------------------------------------------------------------------------------
 
 @api.get("/batches", responses=answers((200, BatchPage), 404))
@@ -407,10 +438,19 @@ def stock_valuation(query: ValuationQuery):
     return jsonify({"valuation": stockview.valuation(query.item)})
 
 
+def _utc(moment):
+    """A moment from a query as the database stores it: naive UTC."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 @api.get("/stock/ledger", responses=answers((200, LedgerPage), 404))
 def stock_ledger(query: LedgerQuery):
     """The stock ledger, newest first."""
     rows, total = stockview.ledger(item=query.item, batch=query.batch, work_order=query.work_order, kind=query.kind,
+                                   location=query.location, event=str(query.event) if query.event else None,
+                                   since=_utc(query.since), until=_utc(query.until),
                                    limit=query.limit, offset=query.offset)
     return _page("moves", rows, total, query.limit, query.offset)
 

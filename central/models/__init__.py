@@ -11,6 +11,7 @@ from central.models.ledger import ParkedIssue, StockMove, WorkOrderInput
 from central.models.people import Certification, Machine, MachineSkill, StageAssignment, WorkCentreSkill
 from central.models.reasons import ReasonEvent, StopMark
 from central.models.labels import SsccLabel
+from central.models.batchstatus import BatchStatusChange
 from central.models.maintenance import (Area, Asset, Assignee, AssignmentRule, Contractor, Line, MaintenanceTemplate,
                                         MaintenanceWorkOrder, OnCall, Shift, Team, TeamMember, Technician,
                                         TemplateVersion, WorkRequest)
@@ -23,6 +24,7 @@ ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInp
                WorkOrder, WorkOrderStage, WorkOrderOutput, StockMove, WorkOrderInput, ParkedIssue]
 ALL_MODELS += [Certification, Machine, WorkCentreSkill, MachineSkill, ReasonEvent, StopMark, StageAssignment]
 ALL_MODELS += [SsccLabel]
+ALL_MODELS += [BatchStatusChange]
 ALL_MODELS += [Area, Line, Asset, Technician, Team, TeamMember, Shift, OnCall, Contractor, MaintenanceTemplate,
                TemplateVersion, MaintenanceWorkOrder, AssignmentRule, Assignee, WorkRequest, FieldValue, CheckResult,
                TimeEntry, LogEntry, PartUse, ContractorJob]

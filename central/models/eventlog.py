@@ -21,9 +21,12 @@ class EventRecord(BaseModel):
     payload = pw.TextField()  # the event's wire JSON, verbatim
     received_at = pw.DateTimeField(default=utcnow)
     flagged = pw.BooleanField(default=False)
+    work_order = pw.CharField(max_length=64, null=True, index=True)  # data.work_order, for the event log's filter
+    batch = pw.CharField(max_length=64, null=True, index=True)  # data.batch: a batch's labels and events
 
     class Meta:
-        indexes = ((("station", "seq"), False),)
+        indexes = ((("station", "seq"), False), (("at", "id"), False), (("type", "at", "id"), False),
+                   (("flagged", "at", "id"), False))
 
 
 class Flag(BaseModel):

@@ -35,7 +35,8 @@ class StockMove(BaseModel):
 
     class Meta:
         indexes = ((("item", "batch", "location"), False), (("batch", "kind"), False),
-                   (("work_order", "kind"), False))
+                   (("work_order", "kind"), False), (("item", "at", "id"), False),
+                   (("location", "at", "id"), False))
 
 
 class WorkOrderInput(BaseModel):

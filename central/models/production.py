@@ -72,6 +72,7 @@ class WorkOrder(BaseModel):
     variance = FixedDecimalField(default=0)  # settlement of output already gone from stock
     settled_at = pw.DateTimeField(null=True)  # last settlement (at completion, again for each late fact)
     provisional_costs = pw.TextField(null=True)  # JSON {item id: unit cost}, fixed at the first output
+    status_reason = pw.CharField(max_length=500, null=True)  # why it is paused, or was cancelled
 
 
 class WorkOrderStage(BaseModel):
@@ -83,9 +84,9 @@ class WorkOrderStage(BaseModel):
     standard_minutes = FixedDecimalField(default=0)
     skill = pw.ForeignKeyField(Skill, null=True, on_delete="RESTRICT")
     started_at = pw.DateTimeField(null=True)
-    started_by = pw.CharField(max_length=64, null=True)
+    started_by = pw.CharField(max_length=64, null=True, index=True)  # an operator's recent work: by badge
     completed_at = pw.DateTimeField(null=True)
-    completed_by = pw.CharField(max_length=64, null=True)
+    completed_by = pw.CharField(max_length=64, null=True, index=True)
 
     class Meta:
         indexes = ((("work_order", "seq"), True),)
@@ -102,6 +103,6 @@ class WorkOrderOutput(BaseModel):
     location = pw.ForeignKeyField(Location, on_delete="RESTRICT")
     value = FixedDecimalField(default=0)  # provisional until the work order is settled
     reason = pw.CharField(max_length=64, null=True)
-    operator = pw.CharField(max_length=64, null=True)
+    operator = pw.CharField(max_length=64, null=True, index=True)
     event_id = pw.UUIDField(null=True)
     at = pw.DateTimeField(default=utcnow)

@@ -22,4 +22,7 @@ class Station(BaseModel):
     last_seq = pw.BigIntegerField(default=0)
     status = pw.CharField(max_length=16, null=True)  # online / offline, from its retained status topic and last will
     status_at = pw.DateTimeField(null=True)  # when central last read that status
+    queue_depth = pw.IntegerField(null=True)  # events in its outbox not yet acked, as its status last said
+    dead_letters = pw.IntegerField(null=True)  # events central rejected that it keeps, as its status last said
+    config_version = pw.CharField(max_length=64, null=True)  # digest of the config head it holds
     created_at = pw.DateTimeField(default=utcnow)

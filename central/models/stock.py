@@ -43,7 +43,7 @@ class Batch(BaseModel):
     status = pw.CharField(max_length=16, default="released")
     expiry = pw.DateField(null=True, index=True)
     supplier = pw.CharField(max_length=64, null=True)
-    supplier_lot = pw.CharField(max_length=500, null=True)
+    supplier_lot = pw.CharField(max_length=500, null=True, index=True)  # a scanned supplier label finds it
     unit_cost = FixedDecimalField(default=0)  # current cost per unit (FIFO: its layers; average: at receipt)
     created_at = pw.DateTimeField(default=utcnow, index=True)
 
@@ -60,7 +60,8 @@ class StockBalance(BaseModel):
     qty = FixedDecimalField(default=0)
 
     class Meta:
-        indexes = ((("item", "location", "batch"), False), (("batch", "location"), False))
+        indexes = ((("item", "location", "batch"), False), (("batch", "location"), False), (("item", "id"), False),
+                   (("location", "item", "id"), False))
 
 
 class CostLayer(BaseModel):

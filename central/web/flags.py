@@ -10,7 +10,10 @@ from central.auth import require_role
 from central.errors import ShopfloorError
 from central.flags import resolve_flag
 from central.models import Flag
+from central.web import flagwords
 from central.web.blueprint import web
+
+flagwords.register(web)
 
 
 class ResolveForm(FlaskForm):
@@ -25,8 +28,9 @@ def flags():
     query = Flag.select()
     if not request.args.get("all"):
         query = query.where(Flag.resolved_at.is_null())
-    rows = query.order_by(Flag.created_at.desc(), Flag.id.desc()).limit(200)
-    return render_template("flags.html", flags=list(rows), form=ResolveForm(), show_all=bool(request.args.get("all")))
+    rows = list(query.order_by(Flag.created_at.desc(), Flag.id.desc()).limit(200))
+    return render_template("flags.html", flags=rows, subjects=flagwords.subjects(rows), form=ResolveForm(),
+                           show_all=bool(request.args.get("all")))
 
 
 @web.post("/flags/<int:flag_id>/resolve")

@@ -46,7 +46,8 @@ def keyset(query: pw.ModelSelect, keys: list[pw.Field], *, descending: bool = Fa
     cursor = request.args.get("after") or ""
     start = _decode(cursor, keys) if cursor else None
     if start is not None:
-        row_key, bound = pw.Tuple(*keys), pw.Tuple(*start)
+        # Each bound as its column stores it (a UUID's hex, a fixed decimal's integer), not as Python holds it.
+        row_key, bound = pw.Tuple(*keys), pw.Tuple(*[key.db_value(v) for key, v in zip(keys, start)])
         query = query.where(row_key < bound if descending else row_key > bound)
     query = query.order_by(*[k.desc() if descending else k.asc() for k in keys]).limit(size + 1)
     rows = list(query)

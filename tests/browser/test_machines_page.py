@@ -54,7 +54,10 @@ def test_machine_and_work_centre_skill_requirements(phone, live_server, supervis
     assert row.locator("td").nth(2).inner_text() == "PRESS ≥ 2"
     assert_no_sideways_scroll(phone)
 
-    row.get_by_role("link", name="M-7").click()
+    row.get_by_role("link", name="M-7", exact=True).click()
+    assert phone.locator("h1").inner_text() == "Machine M-7 · Press 7"
+    assert_no_sideways_scroll(phone)
+    phone.get_by_role("link", name="Edit", exact=True).click()
     assert phone.locator("input[name=code]").get_attribute("readonly") is not None
     assert phone.input_value("select[name=skills-0-skill]") == "PRESS"
     set_row(phone, 1, "PRESS", 1)  # the same skill twice: refused, on the row it is about

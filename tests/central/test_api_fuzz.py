@@ -17,7 +17,7 @@ from central.models import ALL_MODELS, ApiToken, User
 # after its start. There a schema-valid request may rightly be refused with 400; every other
 # check still runs on these operations.
 DOMAIN_RULES = {"POST /items", "PATCH /items/{code}", "POST /operators/import", "POST /certifications/import",
-                "POST /recipes", "POST /certifications", "PATCH /certifications/{cert_id}",
+                "POST /recipes", "PUT /recipes/{code}", "POST /certifications", "PATCH /certifications/{cert_id}",
                 "GET /analysis/reasons/pareto",
                 # maintenance: a shift's or on-call period's end after its start, an e-mail address, an
                 # assignment rule with at least one condition, a time entry's end after its start,

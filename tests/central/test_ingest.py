@@ -245,7 +245,7 @@ def test_online_is_the_stations_retained_status_and_its_last_will(db_url, tmp_pa
         page = client.get("/login")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
         client.post("/login", data={"username": admin_user[0], "password": admin_user[1], "csrf_token": token})
-        row = re.search(r"<strong>S01</strong>.*?</tr>", client.get("/").get_data(as_text=True), re.S).group(0)
+        row = re.search(r"<strong><a href=\"/stations/S01\">S01</a></strong>.*?</tr>", client.get("/").get_data(as_text=True), re.S).group(0)
         assert 'class="ok">online<' in row  # idle for two hours, still online
         pi.loop_stop()
         pi.socket().close()  # the Pi loses power: the broker publishes its last will

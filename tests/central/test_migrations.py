@@ -70,3 +70,25 @@ def test_genealogy_and_values_survive_the_move_to_linear_genealogy(tmp_path):
     links = len(made["tables"]["batch_link"]["rows"])
     assert WorkOrderInput.select().count() + WorkOrderOutput.select().count() < links
     db.close()
+
+
+def test_events_logged_before_014_get_their_work_order_and_batch(tmp_path):
+    """The event log's work order and batch columns are filled from the payloads already there."""
+    import json
+
+    db = open_database(f"sqlite:///{tmp_path}/before-014.db")
+    db.connect()
+    before = [name for name in sorted(router().todo) if name < "014"][-1]
+    migrate(before)
+    rows = [("0d0c1b5e-0000-4000-8000-%012d" % n, data) for n, data in enumerate([
+        {"work_order": "WO1", "batch": "F1", "qty": "2"}, {"batch": "C1", "template": "batch", "copies": 1},
+        {"work_order": "WO1"}, {"machine": "M1"}])]
+    for n, (event_id, data) in enumerate(rows):
+        db.execute_sql(
+            "INSERT INTO event_record (id, type, site, station, seq, at, operator, payload, received_at, flagged) "
+            "VALUES (?, 'x', 'plant1', 'S01', ?, '2026-01-01 00:00:00', NULL, ?, '2026-01-01 00:00:00', 0)",
+            (event_id.replace("-", ""), n, json.dumps({"data": data})))
+    migrate()
+    assert db.execute_sql("SELECT work_order, batch FROM event_record ORDER BY seq").fetchall() == [
+        ("WO1", "F1"), (None, "C1"), ("WO1", None), (None, None)]
+    db.close()

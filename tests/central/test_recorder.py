@@ -142,16 +142,17 @@ def test_bulk_rows_keep_every_character_and_null(db):
     at = datetime(2026, 11, 21, 10, 15, 30, 123000)
     ids = [str(uuid.uuid4()) for _ in range(3)]
     insert_rows(EventRecord, _RECORD_FIELDS, [
-        (ids[0], "label.printed", "plant1", "S01", 1, at, None, tricky, at, True),
-        (ids[1], "label.printed", "plant1", "S01", 2**62, at, "OP-1", "", at, False),
-        (uuid.UUID(ids[2]), "label.printed", "plant1", "S01", 3, at, "\\N", "{}", at, False),
+        (ids[0], "label.printed", "plant1", "S01", 1, at, None, tricky, at, True, None, "S01-261121-0001"),
+        (ids[1], "label.printed", "plant1", "S01", 2**62, at, "OP-1", "", at, False, "WO-1", None),
+        (uuid.UUID(ids[2]), "label.printed", "plant1", "S01", 3, at, "\\N", "{}", at, False, "\\N", "B-1"),
     ])
     rows = {str(r.id): r for r in EventRecord.select()}
     assert set(rows) == set(ids)
     first, second, third = (rows[i] for i in ids)
     assert first.payload == tricky and first.operator is None and first.flagged is True and first.at == at
     assert second.payload == "" and second.seq == 2**62 and second.flagged is False
-    assert third.operator == "\\N"
+    assert third.operator == "\\N" and third.work_order == "\\N" and third.batch == "B-1"
+    assert first.batch == "S01-261121-0001" and first.work_order is None and second.work_order == "WO-1"
 
 
 def test_rejections_name_data_fields_as_data_paths_whoever_found_the_problem(station):
