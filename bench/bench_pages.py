@@ -88,7 +88,7 @@ def run(kind: str, args) -> None:
         ("batches list, page 2", None, None),
         ("batches list, item + status", f"/batches?item={plant.item}&status=quarantine", None),
         ("batches list, expiring in 30 days", "/batches?expiry=30", None),
-        ("batches list, text", "/batches?text=LOT-00999", None),
+        ("batches list, text (old codes)", "/batches?text=LOT-00012", None),
         ("batch home page", f"/batches/{deep}", lambda: Batch.get(Batch.code == deep)),
         ("trace, depth-10 batch", f"/batches/{deep}/trace",
          lambda: genealogy.walk(Batch.get(Batch.code == deep).id, "backward")),

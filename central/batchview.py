@@ -32,8 +32,10 @@ class BatchFilter:
     @classmethod
     def from_args(cls, args) -> "BatchFilter":
         """From a page's query arguments; an unknown status or expiry choice names its field."""
-        f = cls(item=(args.get("item") or "").strip(), status=(args.get("status") or "").strip(),
-                expiry=(args.get("expiry") or "").strip(), text=(args.get("text") or "").strip()[:200])
+        def arg(name: str, limit: int = 64) -> str:
+            return "".join(c for c in (args.get(name) or "") if c.isprintable()).strip()[:limit]
+
+        f = cls(item=arg("item"), status=arg("status"), expiry=arg("expiry"), text=arg("text", 200))
         if f.status and f.status not in BATCH_STATUSES:
             raise ValidationError("status", f"must be one of {', '.join(BATCH_STATUSES)}")
         if f.expiry and f.expiry not in EXPIRY_FILTERS:

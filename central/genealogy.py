@@ -183,7 +183,7 @@ def _tree_sql(direction: str) -> str:
     p = database.param
     return f"""
         WITH RECURSIVE walk(batch_id, depth, from_id, work_order_id, qty) AS (
-            SELECT {p}, 0, NULL, NULL, NULL
+            SELECT {p}, 0, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
             UNION
             {step.format(p=p)}
         )

@@ -92,8 +92,8 @@ def _columns():
 
 
 def clean(text: str | None) -> str:
-    """The query as typed or scanned: surrounding blanks and a scanner's CR/LF gone, length capped."""
-    text = (text or "").strip().strip("\r\n")
+    """The query as typed or scanned: control characters (but GS, FNC1 of GS1 labels) and blanks around gone, capped."""
+    text = "".join(c for c in (text or "") if c.isprintable() or c == GS).strip()
     return text[:MAX_LENGTH]
 
 

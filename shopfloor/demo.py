@@ -343,6 +343,7 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
         addresses = web_addresses(host, port)
         for address in addresses:
             click.echo(f"central web: {address}")
+        click.echo(f"live board: {addresses[0]}board (open it to watch the shift)")
         click.echo(f"first login: {login[0]} / {login[1]}" if login else "first login: admin (password changed since)")
         click.echo(f"labels: {root / 'labels'}")
         if not ingest.connected.wait(15):

@@ -26,7 +26,8 @@ class EventRecord(BaseModel):
 
     class Meta:
         indexes = ((("station", "seq"), False), (("at", "id"), False), (("type", "at", "id"), False),
-                   (("flagged", "at", "id"), False))
+                   (("flagged", "at", "id"), False),
+                   (("station", "type", "seq"), False))  # a station's latest event of a type (the live board)
 
 
 class Flag(BaseModel):

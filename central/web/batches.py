@@ -10,7 +10,7 @@ from central import batchview, genealogy
 from central.auth import require_role
 from central.batchrecord import batch_record, render_pdf
 from central.catalog import get_batch
-from central.errors import ShopfloorError, ValidationError
+from central.errors import NotFound, ShopfloorError
 from central.inventory import Actor, set_batch_status
 from central.models import Batch, Item
 from central.models.stock import BATCH_STATUSES
@@ -31,6 +31,14 @@ class StatusForm(FlaskForm):
                                                  Length(max=500)])
 
 
+@web.url_value_preprocessor
+def _refuse_unstorable_codes(endpoint, values):
+    # a NUL cannot be in any stored code (PostgreSQL refuses it in a query): such a batch does not exist
+    code = (values or {}).get("code")
+    if (endpoint or "").startswith("web.batch") and isinstance(code, str) and "\x00" in code:
+        raise NotFound("batch", f"no batch {code!r}")
+
+
 @web.get("/batches")
 def batches():
     """Batches, newest first, narrowed by item, status, expiry and text (code prefix or supplier lot)."""
@@ -38,7 +46,7 @@ def batches():
     try:
         f = batchview.BatchFilter.from_args(request.args)
         page = keyset(batchview.batches(f), [Batch.id], descending=True)
-    except ValidationError as exc:
+    except ShopfloorError as exc:  # a status or expiry not offered, an item that does not exist
         form_error, f = exc, batchview.BatchFilter(item=request.args.get("item", ""), text=request.args.get("text", ""))
         page = None
     stock = batchview.on_hand([b.id for b in page.rows]) if page else {}

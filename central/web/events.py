@@ -9,6 +9,7 @@ from central.errors import ShopfloorError
 from central.eventview import data_of, event_types, event_view, events
 from central.models import EventRecord
 from central.web.blueprint import web
+from central.web.flagwords import subjects
 from central.web.paging import keyset
 from central.web.stock import day_bounds, filter_args
 
@@ -39,4 +40,5 @@ def event_page(event_id):
     """One event: its envelope, its data, the ledger rows it booked and the flags it raised."""
     view = event_view(event_id)
     return render_template("event_detail.html", v=view, e=view.row,
-                           pretty=json.dumps(json.loads(view.row.payload), indent=2, ensure_ascii=False))
+                           pretty=json.dumps(json.loads(view.row.payload), indent=2, ensure_ascii=False),
+                           flag_subjects=subjects(view.flags))

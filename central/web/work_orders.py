@@ -13,6 +13,7 @@ from central.inventory import Actor
 from central.models import Item, Recipe, WorkCentre, WorkOrder
 from central.models.production import WORK_ORDER_STATUSES
 from central.web.blueprint import web
+from central.web.flagwords import subjects
 from central.web.paging import keyset
 from central.web.people import show_error
 from central.workorderview import label_copies, recipe_choices, work_order_view, work_orders
@@ -135,7 +136,7 @@ def work_order_page(number):
     can_write = g.user.role in ("admin",) + WRITERS
     return render_template("work_order_detail.html", v=view, wo=view.wo, words=STATUS_WORDS,
                            actions=actions_for(view.wo) if can_write else [], action_info=ACTIONS,
-                           form=ConfirmForm(), label_copies=label_copies)
+                           form=ConfirmForm(), label_copies=label_copies, flag_subjects=subjects(view.flags))
 
 
 @web.route("/work-orders/<number>/<any(release, unrelease, resume, pause, cancel, complete):action>",

@@ -151,7 +151,7 @@ def test_a_work_order_from_creation_to_completion_on_a_phone(phone, live_server,
     assert "2 copies" in output.locator("td[data-label=Labels]").inner_text()
     assert "Provisional" in phone.locator("#costs + .card").inner_text()
     flags = phone.locator("main ul").last
-    assert "F-LATE" in flags.inner_text() and "Unknown batch" in flags.inner_text()
+    assert "F-LATE" in flags.inner_text() and "Batch not known yet" in flags.inner_text()
     check(phone)
 
     # Pause: the reason is asked for on its own page.
@@ -337,7 +337,7 @@ def test_event_log_and_one_event(desktop, phone, live_server, supervisor):
     assert rows.count() == 1 and "F-NONE" in rows.inner_text()
     rows.get_by_role("link", name="flagged").click()
     assert desktop.url.endswith(f"/events/{late_id}#flags")
-    assert "Unknown batch" in desktop.inner_text("main")
+    assert "Batch not known yet" in desktop.inner_text("main")
     check(desktop, phone=False)
     desktop.goto(live_server.url + "/events?type=material.issued&work_order=WO-1&station=S01&operator=OP-1")
     assert desktop.locator("#events tbody tr").count() == 2

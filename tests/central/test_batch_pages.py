@@ -164,3 +164,14 @@ def test_status_history_api(made, api):
     body = api.get("/api/v1/batches/F1/status-history").get_json()
     assert body["changes"][0]["from"] == "released" and body["changes"][0]["reason"] == "lab"
     assert api.get("/api/v1/batches/NOPE/status-history").status_code == 404
+
+
+def test_odd_input_gets_an_answer_not_an_error(made, client, admin_user):
+    sign_in(client, *admin_user)
+    assert client.get("/batches/A%00B").status_code == 404
+    assert client.get("/batches/A%00B/trace").status_code == 404
+    assert client.get("/search?q=%00%01C1%0D%0A").headers["Location"].endswith("/batches/C1")
+    assert client.get("/batches?text=%00").status_code == 200
+    answer = client.get("/batches?item=NO-SUCH-ITEM")
+    assert answer.status_code == 400 and "no item" in answer.get_data(as_text=True)
+    assert client.get("/search?q=" + "x" * 5000).status_code == 200

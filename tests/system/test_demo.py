@@ -54,6 +54,7 @@ def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     lines = _until_running(proc)
     text = "\n".join(lines)
     assert f"central web: http://127.0.0.1:{port}/" in text
+    assert f"live board: http://127.0.0.1:{port}/board" in text
     assert "first login: admin / " in text
     assert "replaying a shift on work order WO-DEMO-0001" in text
     assert "events waiting at the station: 0, rejected: 0" in text
