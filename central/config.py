@@ -38,6 +38,7 @@ KEYS: tuple[Key, ...] = (
     Key("labels.sscc_extension", "0", "SSCC extension digit (0-9) put before the company prefix"),
     Key("maintenance.request_limit", "5 per minute;50 per day", "how many work requests one client address may send through the public form"),
     Key("maintenance.limit_storage", "memory://", "where the public form's rate limits are counted: memory:// counts per web worker; a shared store such as redis://host:6379 (with the redis package) counts for all"),
+    Key("maintenance.scheduler_seconds", 60.0, "seconds between passes of `shopfloor central scheduler` over the preventive schedules", float),
     Key("log.level", "INFO", "log level: DEBUG, INFO, WARNING or ERROR"),
     Key("data_dir", "var", "folder for the SQLite database, secret key and generated files"),
 )

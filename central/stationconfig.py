@@ -23,8 +23,9 @@ import peewee as pw
 
 from central.certification import station_operators
 from central.db import database
-from central.models import (Batch, Flag, Item, Machine, Recipe, RecipeInput, RecipeOutput, Skill,
-                            StockBalance, StockMove, Station, WorkCentre, WorkOrder, WorkOrderStage)
+from central.models import (Asset, Batch, BlockOverride, Flag, Item, Machine, MaintenanceSchedule, MaintenanceWorkOrder,
+                            Operator, Recipe, RecipeInput, RecipeOutput, Skill, StockBalance, StockMove, Station,
+                            Technician, WorkCentre, WorkOrder, WorkOrderStage)
 from central.reasons import EXPECTED_CATEGORIES, active_reason_codes
 from central.requirements import machine_requirements, work_centre_requirements
 from edge.contract import CONFIG_TREE, config_digest, config_topic, topic
@@ -41,7 +42,9 @@ REASON_QUESTIONS = {"pause": "work_order.paused", "delay": "delay.reported", "do
 # config holds is edited by people and is picked up by the ingest's periodic rebuild.
 CHANGED_BY_EVENTS = frozenset({"goods.received", "material.issued", "output.reported", "scrap.reported",
                                "stage.started", "stage.completed", "work_order.paused", "work_order.resumed",
-                               "work_order.completed"})
+                               "work_order.completed", "machine.down",
+                               "maintenance.started", "maintenance.finished"})
+OPEN_MAINTENANCE = ("open", "assigned", "in_progress", "on_hold")
 
 
 def _d(value) -> str | None:
@@ -198,10 +201,48 @@ def _machines_by_centre() -> dict[int, list[dict]]:
     skills: dict[str, list[dict]] = {}
     for r in machine_requirements([code for code, _, _ in rows]):
         skills.setdefault(r.source.split(":", 1)[1], []).append(r.to_dict())
+    upkeep = _machine_maintenance()
     result: dict[int, list[dict]] = {}
     for code, name, centre_id in rows:
-        result.setdefault(centre_id, []).append({"code": code, "name": name, "skills": skills.get(code, [])})
+        result.setdefault(centre_id, []).append({"code": code, "name": name, "skills": skills.get(code, []),
+                                                 **upkeep.get(code, {"breakdown": None, "blocks": []})})
     return result
+
+
+def _time(value) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value is not None else None
+
+
+def _machine_maintenance() -> dict[str, dict]:
+    """Per machine code: its open breakdown work order, and the safety-critical schedules that stop
+    production on it from a time on (days: the due time, known ahead so the station enforces it
+    offline; cycles and run-hours: once overdue), unless a supervisor overrode them."""
+    wo = MaintenanceWorkOrder
+    out: dict[str, dict] = {}
+    for code, number, title, status in (wo.select(Machine.code, wo.number, wo.title, wo.status)
+                                        .join(Asset).join(Machine, on=(Asset.machine == Machine.id))
+                                        .where(wo.source == "breakdown", wo.status.in_(OPEN_MAINTENANCE))
+                                        .order_by(wo.id.desc()).tuples()):
+        out.setdefault(code, {"breakdown": None, "blocks": []})["breakdown"] = {"work_order": number, "title": title,
+                                                                              "status": status}
+    s = MaintenanceSchedule
+    overridden = BlockOverride.select(BlockOverride.id).where(BlockOverride.schedule == s.id, BlockOverride.period == s.period)
+    rows = (s.select(Machine.code, s.code, s.name, s.trigger, s.due_at, s.overdue_since, wo.number)
+            .join(Asset).join(Machine, on=(Asset.machine == Machine.id)).switch(s)
+            .join(wo, pw.JOIN.LEFT_OUTER, on=(s.open_work_order == wo.id))
+            .where(s.active == True, s.safety_critical == True, ~pw.fn.EXISTS(overridden),  # noqa: E712
+                   ((s.trigger == "days") & s.due_at.is_null(False)) | s.overdue_since.is_null(False))
+            .order_by(s.code).tuples())
+    for code, schedule, name, trigger, due_at, since, number in rows:
+        out.setdefault(code, {"breakdown": None, "blocks": []})["blocks"].append(
+            {"schedule": schedule, "name": name, "from": _time(due_at if trigger == "days" else since),
+             "work_order": number})
+    return out
+
+
+def _technician_badges() -> set[str]:
+    return {b for (b,) in Technician.select(Operator.badge).join(Operator, on=(Technician.operator == Operator.id))
+            .where(Technician.active == True).tuples()}  # noqa: E712
 
 
 def build_parts(with_batches: bool = True) -> dict[str, bytes]:
@@ -220,7 +261,9 @@ def build_parts(with_batches: bool = True) -> dict[str, bytes]:
         except ValueError:
             continue  # a station code that cannot be a topic never connects either
     shared: dict[tuple[str, ...], bytes] = {("reasons",): encode(reasons_part())}
-    shared.update({("operators", op["badge"]): encode(op) for op in station_operators()})
+    technicians = _technician_badges()
+    shared.update({("operators", op["badge"]): encode(dict(op, technician=op["badge"] in technicians))
+                   for op in station_operators()})
     shared.update({("items", code): encode(row) for code, row in items_part().items()})
     shared.update({("work_orders", number): encode(row) for number, row in orders.items()})
     if with_batches:

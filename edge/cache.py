@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from edge.contract import ContractError, config_filter, config_topic, parse_config_topic
@@ -95,6 +95,24 @@ class StationConfig:
         for machine in self.head.get("machines", []):
             needs += machine.get("skills", [])
         return needs
+
+    def is_technician(self, badge: str) -> bool:
+        """True when central says this badge is an active technician's."""
+        return bool((self.operator(badge) or {}).get("technician"))
+
+    def breakdown(self) -> dict | None:
+        """The open breakdown work order of one of the station's machines, with the machine's code."""
+        for machine in self.head.get("machines", []):
+            if machine.get("breakdown"):
+                return dict(machine["breakdown"], machine=machine.get("code"))
+        return None
+
+    def blocks(self, now: datetime) -> list[dict]:
+        """Safety-critical work that stops production on the station's machines at ``now`` (UTC)."""
+        moment = now.replace(tzinfo=None).isoformat(timespec="seconds") + "Z" if now.tzinfo is None else \
+            now.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return [dict(block, machine=machine.get("code")) for machine in self.head.get("machines", [])
+                for block in machine.get("blocks", []) if block.get("from") and block["from"] <= moment]
 
     def reason(self, code: str) -> dict | None:
         """The reason code entry."""

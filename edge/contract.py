@@ -251,6 +251,26 @@ _TYPES = (
         example={"item": "RM-200", "batch": "GI1-261121-0001", "qty": "500", "supplier_lot": "L88213", "expiry": "2027-05-01"},
     ),
     EventType(
+        "machine.counter", "The machine's cycle counter as the station read it (a reading below the last one is a counter reset).",
+        (Field("counter", non_negative, doc="the counter's reading"),
+         Field("machine", code, False, "machine code, default the station's")),
+        needs_operator=False, example={"counter": "184520", "machine": "M-7"},
+    ),
+    EventType(
+        "maintenance.started", "A technician scanned their badge at the station and started the repair of its machine.",
+        (Field("machine", code, False, "machine code, default the station's"),
+         Field("work_order", code, False, "maintenance work order number, when the station knows it")),
+        example={"machine": "M-7", "work_order": "MWO-000012"},
+    ),
+    EventType(
+        "maintenance.finished", "The technician scanned their badge again: the repair is finished, with failure, cause and remedy codes if scanned.",
+        (Field("machine", code, False, "machine code, default the station's"),
+         Field("work_order", code, False, "maintenance work order number, when the station knows it"),
+         Field("failure", code, False, "failure code from the catalogue"), Field("cause", code, False, "cause code"),
+         Field("remedy", code, False, "remedy code"), NOTE),
+        example={"machine": "M-7", "work_order": "MWO-000012", "failure": "F-BEARING", "remedy": "R-REPLACE"},
+    ),
+    EventType(
         "label.printed", "A label was printed at the station.",
         (Field("batch", code, doc="batch the label is for"), Field("template", code, doc="label template"),
          Field("copies", count, doc="number of copies"), Field("reprint", boolean, False, "true for an explicit reprint")),

@@ -190,7 +190,9 @@ class Station:
                 "paused": st.paused, "machine_down": st.machine_down, "pending": st.pending,
                 "last": self.last, "errors": errors[:10], "queue_depth": self.outbox.depth(),
                 "dead_letters": self.outbox.dead_count(), "printer": printer,
-                "config_received": self.config.received, "scans": self.scans_handled}
+                "config_received": self.config.received, "scans": self.scans_handled,
+                "breakdown": self.config.breakdown(), "repair": st.repair,
+                "blocks": self.config.blocks(self.clock())}
 
     # --- running --------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class State:
     last_label: dict | None = None  # {"batch", "template", "fields"} for CMD:REPRINT
     reprints: int = 0
     mode: str = ""  # "goods_in" after CMD:RECEIVE on a production station; "" = the station's kind
+    repair: dict | None = None  # {"technician", "work_order", "machine", "codes"} while a technician repairs
 
     def to_dict(self) -> dict:
         """JSON-ready."""
@@ -149,6 +150,10 @@ def _dispatch(s: _Step, m: Meaning) -> Result:
         raise Refused(m.error)
     if m.kind == "badge":
         return _badge(s, m.value)
+    if st.repair is not None and m.kind == "reason":
+        return _repair_code(s, m.value)
+    if st.repair is not None and m.kind == "command" and m.value == "OK":
+        return _finish_repair(s)
     if m.kind == "command" and m.value in NO_OPERATOR_COMMANDS:
         return _command(s, m.value)
     if st.operator is None and st.pending and st.pending["action"] == "down" and m.kind in ("reason", "batch"):
@@ -202,6 +207,11 @@ def recheck(state: State, ctx: Context) -> Result | None:
 
 def _badge(s: _Step, badge: str) -> Result:
     st = s.state
+    cfg = s.ctx.config
+    if st.repair is not None and st.repair["technician"] == badge:
+        return _finish_repair(s)
+    if st.repair is None and cfg.is_technician(badge) and (st.machine_down or cfg.breakdown()):
+        return _start_repair(s, badge)
     if st.operator == badge:
         s.emit("operator.signed_out", {})
         s.set(operator=None, pending=None, stage_running=False)
@@ -213,6 +223,55 @@ def _badge(s: _Step, badge: str) -> Result:
     s.emit("operator.signed_in", {})
     who = (s.ctx.config.operator(badge) or {}).get("name") or badge
     return s.done("ok", f"Welcome {who}")
+
+
+# --- maintenance at the station ---------------------------------------------------------------------
+
+REPAIR_CODES = ("failure", "cause", "remedy")
+
+
+def _start_repair(s: _Step, badge: str) -> Result:
+    """A technician's badge while the machine is down: the repair starts (offline too)."""
+    known = s.ctx.config.breakdown() or {}
+    data = {k: v for k, v in (("machine", known.get("machine")), ("work_order", known.get("work_order"))) if v}
+    s.emit("maintenance.started", data, operator=badge)
+    s.set(repair={"technician": badge, "codes": {}, **data}, pending=None)
+    who = (s.ctx.config.operator(badge) or {}).get("name") or badge
+    on = f" on {data['work_order']}" if data.get("work_order") else ""
+    return s.done("ok", f"Repair started by {who}{on}. Scan failure, cause and remedy codes, then your badge to finish")
+
+
+def _repair_code(s: _Step, code: str) -> Result:
+    """A failure, cause or remedy code scanned during the repair."""
+    entry = s.ctx.config.reason(code)
+    category = (entry or {}).get("category")
+    if category not in REPAIR_CODES:
+        raise Refused(f"{code} is not a failure, cause or remedy code" if entry else f"Reason {code} is not in the catalogue")
+    repair = dict(s.state.repair, codes={**s.state.repair.get("codes", {}), category: code})
+    s.set(repair=repair)
+    return s.done("prompt", f"{category.capitalize()} {code}: scan more codes, or your badge to finish")
+
+
+def _finish_repair(s: _Step) -> Result:
+    """The technician's badge again (or OK): the repair is finished; the operator scans UP when it runs."""
+    repair = s.state.repair
+    data = {k: repair[k] for k in ("machine", "work_order") if repair.get(k)}
+    data.update(repair.get("codes", {}))
+    s.emit("maintenance.finished", data, operator=repair["technician"])
+    s.set(repair=None)
+    return s.done("ok", "Repair finished" + (f" ({', '.join(repair['codes'].values())})" if repair.get("codes") else "")
+                  + ": scan UP when the machine runs")
+
+
+def _check_blocks(s: _Step) -> None:
+    """Safety-critical maintenance overdue on one of the station's machines refuses the start."""
+    blocked = s.ctx.config.blocks(s.ctx.now) if s.ctx.config.received else []
+    if blocked:
+        b = blocked[0]
+        work = f" ({b['work_order']})" if b.get("work_order") else ""
+        raise Refused(f"Start refused: {b.get('machine')} is overdue for safety maintenance '{b.get('name') or b['schedule']}'"
+                      f"{work} since {b['from'][:16].replace('T', ' ')} UTC. A technician must finish it, "
+                      f"or a supervisor override it")
 
 
 # --- work orders and stages ---------------------------------------------------------------------
@@ -267,6 +326,9 @@ def _next_stage(s: _Step) -> int | None:
 def _command(s: _Step, name: str) -> Result:
     st = s.state
     if name == "CANCEL":
+        if st.pending is None and st.repair is not None:  # finished elsewhere (the technician's phone)
+            s.set(repair=None)
+            return s.done("ok", "Repair left to its work order: finish it there")
         s.set(pending=None)
         return s.done("ok", "Cancelled")
     if name == "LOGOUT":
@@ -299,6 +361,7 @@ def _command(s: _Step, name: str) -> Result:
         if st.stage_running:
             raise Refused(f"{named.capitalize()} is already running")
         _check_stage(s, wo, st.stage)
+        _check_blocks(s)
         s.emit("stage.started", {"work_order": wo, **stage})
         s.set(stage_running=True, pending=None)
         return s.done("ok", f"Started {wo} {named}")

@@ -26,12 +26,14 @@ main{padding:1em}
 .ok{background:#174d1f}.prompt{background:#1d3b66}.error{background:#7a1616}.idle{background:#333}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3em 1em;font-size:1.5em}dt{color:#aaa}
 ul{font-size:1.1em;color:#f99}
+.down{color:#f66;font-weight:700}
 </style></head><body>
 <header><span id="station"></span><span id="link"></span><span>queue <b id="depth">0</b></span></header>
 <main>
 <div id="scan" class="idle">&nbsp;</div>
 <dl><dt>Operator</dt><dd id="operator">-</dd><dt>Work order</dt><dd id="wo">-</dd>
-<dt>Stage</dt><dd id="stage">-</dd><dt>Printer</dt><dd id="printer">-</dd></dl>
+<dt>Stage</dt><dd id="stage">-</dd><dt>Printer</dt><dd id="printer">-</dd>
+<dt>Machine</dt><dd id="machine">-</dd></dl>
 <h3>Errors</h3><ul id="errors"></ul>
 </main>
 <script>
@@ -44,6 +46,13 @@ function show(v){
   document.getElementById('wo').textContent=v.work_order||'-';
   document.getElementById('stage').textContent=v.stage?(v.stage+(v.stage_running?' running':'')):'-';
   document.getElementById('printer').textContent=v.printer||'ok';
+  var m='running';
+  if(v.machine_down||v.breakdown){m=v.machine_down?'DOWN':'running';
+    if(v.breakdown){m+=' \u2013 '+v.breakdown.work_order+' '+v.breakdown.title+' ('+v.breakdown.status.replace('_',' ')+')';}
+    else if(v.machine_down){m+=' \u2013 breakdown reported, work order from central';}}
+  if(v.repair){m+=' \u2013 repair by '+v.repair.technician;}
+  (v.blocks||[]).forEach(function(b){m+=' \u2013 BLOCKED: '+(b.name||b.schedule)+(b.work_order?' ('+b.work_order+')':'');});
+  var md=document.getElementById('machine');md.textContent=m;md.className=(v.machine_down||(v.blocks||[]).length)?'down':'';
   var ul=document.getElementById('errors');ul.innerHTML='';
   (v.errors||[]).forEach(function(e){var li=document.createElement('li');li.textContent=e;ul.appendChild(li);});
 }

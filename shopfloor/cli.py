@@ -134,6 +134,32 @@ def central_ingest(config):
     run_ingest(settings)
 
 
+@central.command("scheduler")
+@click.option("-c", "--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.option("--once", is_flag=True, help="one pass, then exit (from cron or by hand)")
+def central_scheduler(config, once):
+    """Open preventive maintenance work as it comes due (a pass every maintenance.scheduler_seconds)."""
+    import signal
+    import threading
+
+    from central.maintenance.scheduler import Scheduler, run_pass
+    from central.schema import pending
+
+    settings, _ = open_central(config)
+    setup_logging(settings["log.level"])
+    if pending():
+        raise UserError("the database schema is not up to date: run `shopfloor db migrate` first")
+    if once:
+        made = run_pass()
+        click.echo("another scheduler holds the lock" if made is None else f"made {len(made)} work order(s)"
+                   + (f": {', '.join(made)}" if made else ""))
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    Scheduler(interval=float(settings["maintenance.scheduler_seconds"])).run(stop)
+
+
 def probe_broker(url: str, patience: float) -> None:
     """Wait up to ``patience`` seconds for the broker to accept connections, then fail with one line.
 

@@ -26,6 +26,9 @@ from devices.scanners import MemoryScanner
 log = logging.getLogger("shopfloor.demo")
 
 SITE, STATION, OPERATOR, WORK_ORDER_PREFIX = "plant1", "DEMO1", "OP-DEMO", "WO-DEMO-"
+TECHNICIAN, MACHINE = "OP-TECH", "MIXER-1"
+#: The breakdown of the shift: the machine stops, a technician scans in, names the failure, scans out.
+BREAKDOWN = ["CMD:DOWN", "RC:DT-JAM", TECHNICIAN, "RC:F-BEARING", "RC:C-WEAR", "RC:R-REPLACE", TECHNICIAN, "CMD:UP"]
 MADE = Decimal(100)  # what each shift reports as the main output
 
 
@@ -73,8 +76,42 @@ def prepare_database(settings) -> tuple[tuple[str, str] | None, str]:
                 issue_certification(OPERATOR, "MIXING", issued="2020-01-01")
             if not Station.select().where(Station.code == STATION).exists():
                 Station.create(code=STATION, site=SITE, name="Demo station", kind="production")
+            prepare_maintenance()
         number = shift_work_order()
     return login, number
+
+
+def prepare_maintenance() -> None:
+    """The demo's machine in maintenance: the mixer as an asset at the station's work centre, reason
+    codes for its stops and failures, a technician who gets every new job, and a preventive schedule
+    every 80 mixer cycles (the shift reports 100, so it comes due during the shift)."""
+    from central.maintenance import assets, schedules, staff, templates
+    from central.maintenance.assignment import create_rule
+    from central.models import AssignmentRule, Asset, Machine, MaintenanceSchedule, Operator, ReasonCode, Station
+    from central.models import Technician, WorkCentre
+
+    centre = WorkCentre.get(WorkCentre.code == "MIX")
+    Station.update(work_centre=centre.id).where(Station.code == STATION, Station.work_centre.is_null()).execute()
+    if not Machine.select().where(Machine.code == MACHINE).exists():
+        Machine.create(code=MACHINE, name="Spiral mixer", work_centre=centre.id)
+    if not Asset.select().where(Asset.code == MACHINE).exists():
+        assets.create_asset(MACHINE, name="Spiral mixer", machine=MACHINE, location="Mixing room", criticality="high")
+    for code, category, text in (("DT-JAM", "downtime", "Jam"), ("F-BEARING", "failure", "Bearing failure"),
+                                 ("C-WEAR", "cause", "Normal wear"), ("R-REPLACE", "remedy", "Part replaced")):
+        if not ReasonCode.select().where(ReasonCode.code == code).exists():
+            ReasonCode.create(code=code, category=category, description=text)
+    if not Technician.select().where(Technician.code == "TECH-DEMO").exists():
+        if not Operator.select().where(Operator.badge == TECHNICIAN).exists():
+            Operator.create(badge=TECHNICIAN, name="Demo Technician")
+        staff.create_technician("TECH-DEMO", name="Demo Technician", operator=TECHNICIAN, hourly_rate="55")
+    if not AssignmentRule.select().exists():
+        create_rule(name="Everything to the demo technician", technician="TECH-DEMO")
+    if not MaintenanceSchedule.select().where(MaintenanceSchedule.code == "MIXER-LUBE").exists():
+        templates.save_template("MIXER-LUBE", {"title": "Lubricate the mixer", "type": "preventive",
+                                               "checklist": [{"text": "Grease the bearings", "kind": "tick"}]},
+                                by="demo")
+        schedules.create_schedule(code="MIXER-LUBE", name="Mixer lubrication", asset=MACHINE, template="MIXER-LUBE",
+                                  trigger="cycles", interval=80, by="demo")
 
 
 def shift_work_order() -> str:
@@ -130,6 +167,7 @@ def shift_script(work_order: str) -> list[str]:
         else:
             scans += [f"ITEM:{item.code}", f"Q:{format(qty, 'f')}"]
     scans += ["CMD:PRODUCE", work_order, "CMD:START"]
+    scans += BREAKDOWN  # the mixer breaks down and is repaired at the station
     for n, (item, per_unit, mode) in enumerate(needed, 1):  # @input<n>: the batch of the n-th receipt
         if mode == "scanned":
             scans += [f"@input{n}", f"Q:{format((per_unit * made).normalize(), 'f')}"]
@@ -177,6 +215,17 @@ def replay(station, scanner: MemoryScanner, scans: list[str], stop: threading.Ev
         if last.get("message", "").startswith("Received"):
             received.append(last["message"].split(" as batch ")[1].split(":")[0])
         time.sleep(0.05)
+
+
+def maintenance_lines() -> list[str]:
+    """What the shift did to maintenance: the breakdown work orders and the preventive work that came due."""
+    from central.db import database
+    from central.models import Asset, MaintenanceWorkOrder as Mwo
+
+    with database.connection_context():
+        rows = list(Mwo.select(Mwo, Asset).join(Asset).where(Asset.code == MACHINE).order_by(Mwo.id))
+    return [f"maintenance: {w.number} {w.source} on {MACHINE}, {w.status.replace('_', ' ')}: {w.title}"
+            + (f" (failure {w.failure_code})" if w.failure_code else "") for w in rows]
 
 
 def _plain(number: str) -> str:
@@ -314,6 +363,8 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
             for line in _stock_lines() or ["  (none)"]:
                 click.echo(line)
             for line in backflush_lines(work_order):
+                click.echo(line)
+            for line in maintenance_lines():
                 click.echo(line)
             click.echo("where to look (sign in first):")
             for line in where_to_look(addresses[-1], work_order):

@@ -13,7 +13,7 @@ from central.api.schemas import (Code, DateTime, DecimalOut, Money, Out, PageQue
                                  TimeOut, Whole, answers, link, page_of, with_links)
 from central.auth import require_role
 from central.errors import Forbidden
-from central.maintenance import assignment, lifecycle, requests, staff, worklog
+from central.maintenance import assignment, breakdowns, lifecycle, requests, staff, worklog
 from central.maintenance.workorders import (create_work_order, my_work, open_by_asset, search_query,
                                             work_order_dict)
 from central.models.maintenance import MWO_SOURCES, MWO_STATUSES, MWO_TYPES, PRIORITIES, REQUEST_STATUSES
@@ -61,6 +61,9 @@ class MaintenanceWorkOrderOut(Out):
     created_at: TimeOut
     started_at: TimeOut | None
     done_at: TimeOut | None
+    failure: Code | None = Field(description="failure code (reason catalogue) given when corrective work was finished")
+    cause: Code | None = Field(description="cause code")
+    remedy: Code | None = Field(description="remedy code")
 
 
 class AssigneeOut(Out):
@@ -129,6 +132,17 @@ class LogOut(Out):
     by: str
 
 
+class DowntimeOut(Out):
+    machine: str
+    station: Code
+    operator: str | None
+    reason: Code
+    note: str
+    down_at: TimeOut
+    up_at: TimeOut | None
+    minutes: DecimalOut | None = Field(description="how long it was down, once it runs again")
+
+
 class WorkOrderFullOut(MaintenanceWorkOrderOut):
     assignees: list[AssigneeOut]
     fields: list[FieldOut]
@@ -138,6 +152,7 @@ class WorkOrderFullOut(MaintenanceWorkOrderOut):
     contractors: list[ContractorJobOut]
     log: list[LogOut]
     cost: CostOut = Field(description="labour (closed time × rate) + parts + contractors")
+    downtime: list[DowntimeOut] = Field(description="the down reports from the stations linked to a breakdown")
 
 
 WorkOrderPage = page_of("work_orders", MaintenanceWorkOrderOut)
@@ -299,11 +314,18 @@ def maintenance_work_orders_resume(path: NumberPath):
     return _full(path.number)
 
 
+class MaintenanceCompleteBody(Strict):
+    failure: Code | None = Field(None, description="failure code (category failure)")
+    cause: Code | None = Field(None, description="cause code (category cause)")
+    remedy: Code | None = Field(None, description="remedy code (category remedy)")
+
+
 @api.post("/maintenance/work-orders/<number>/complete", responses=answers((200, WorkOrderFullOut), 404, 409))
 @require_role(*WORKERS)
-def maintenance_work_orders_complete(path: NumberPath):
-    """Work is done: required fields filled and every checklist step answered."""
-    worklog.complete(path.number, by=_user())
+def maintenance_work_orders_complete(path: NumberPath, body: MaintenanceCompleteBody):
+    """Work is done: required fields filled and every checklist step answered; corrective work
+    takes failure, cause and remedy codes from the reason catalogue."""
+    breakdowns.finish(path.number, **body.model_dump(exclude_none=True), by=_user())
     return _full(path.number)
 
 

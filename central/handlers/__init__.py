@@ -2,3 +2,4 @@
 from central.handlers import certification  # noqa: F401,E402
 from central.handlers import reasons  # noqa: F401,E402
 from central.handlers import production, stock  # noqa: F401,E402
+from central.handlers import maintenance  # noqa: F401,E402

@@ -15,7 +15,8 @@ def check_operators_certified(events: list[Event]) -> None:
     Once per batch: the stations, what each station (and machine named) requires, and the
     operators' certifications are read once, and every event is judged by its own day.
     """
-    done = [e for e in events if e.operator is not None]
+    # a technician's scans at a station (maintenance.*) are repairs, not production: the station's skills do not apply
+    done = [e for e in events if e.operator is not None and not e.type.startswith("maintenance.")]
     if not done:
         return
     stations = {s.code: s for s in Station.select().where(Station.code.in_({e.station for e in done}))}

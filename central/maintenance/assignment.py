@@ -15,7 +15,7 @@ from central.maintenance.assets import get_area, get_asset
 from central.maintenance.checks import check_choice, transaction
 from central.maintenance.lifecycle import OPEN_STATUSES, get_work_order, set_status, write_log
 from central.maintenance.staff import Schedules, get_team, get_technician
-from central.models import (Area, Asset, Assignee, AssignmentRule, MaintenanceWorkOrder, Operator, Skill,
+from central.models import (Area, Asset, Assignee, AssignmentRule, MaintenanceWorkOrder, Notification, Operator, Skill,
                             TeamMember, Technician, utcnow)
 from central.models.maintenance import MWO_TYPES
 from central.operators import check_bool, check_code, check_text, get_skill
@@ -238,6 +238,8 @@ def _add(wo: MaintenanceWorkOrder, tech: Technician, *, by: str, why: str, rule=
     row = Assignee.create(work_order=wo.id, technician=tech.id, rule=rule.id if rule else None, why=why,
                           assigned_by=by, assigned_at=at)
     write_log(wo, "assignment", f"assigned to {tech.code}: {why}", by, at)
+    Notification.create(technician=tech.id, work_order=wo.id, created_at=at,
+                        text=f"{wo.number} ({wo.priority}) on {wo.asset.code}: {wo.title}")
     if wo.status == "open":
         set_status(wo, "assigned", by)
     return row

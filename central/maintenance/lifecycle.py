@@ -109,7 +109,12 @@ def _stop_work(number: str, action: str, status: str, reason_field: str, reason,
         wo = get_work_order(number, lock=True)
         _check(wo, action)
         stop_running_timers(wo, by)
-        return set_status(wo, status, by, reason, **{reason_field: reason})
+        changed = set_status(wo, status, by, reason, **{reason_field: reason})
+        if status == "cancelled":
+            from central.maintenance.schedules import work_cancelled
+
+            work_cancelled(changed)  # still due: the schedule makes new work on its next pass
+        return changed
 
 
 def stop_running_timers(wo: MaintenanceWorkOrder, by: str, at: datetime | None = None) -> int:

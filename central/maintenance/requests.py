@@ -31,6 +31,13 @@ def submit_request(*, asset, description, reporter="", user: str | None = None) 
                                  description=description, reporter=reporter, reported_by=user)
         row.number = f"REQ-{row.id:06d}"
         WorkRequest.update(number=row.number).where(WorkRequest.id == row.id).execute()
+        from central.maintenance.breakdowns import open_breakdown
+
+        broken = open_breakdown(the_asset)
+        if broken is not None:  # the machine is already down and being worked on: link, never a duplicate
+            write_log(broken, "note", f"request {row.number} linked (the breakdown is open): {description}",
+                      "breakdown")
+            return _decide(row, "merged", "breakdown", None, broken)
         return row
 
 

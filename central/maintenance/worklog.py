@@ -294,7 +294,11 @@ def complete(number: str, *, by: str, at: datetime | None = None) -> Maintenance
                                         f" {len(open_steps)} step(s) open")
         lifecycle.stop_running_timers(wo, by, at)
         note = "awaiting sign-off" if wo.requires_signoff else ""
-        return set_status(wo, "done", by, note, done_at=at, started_at=wo.started_at or at)
+        done = set_status(wo, "done", by, note, done_at=at, started_at=wo.started_at or at)
+        from central.maintenance.schedules import work_done
+
+        work_done(done, at)  # a schedule's work done: its counter starts again
+        return done
 
 
 def sign_off(number: str, *, by: str) -> MaintenanceWorkOrder:

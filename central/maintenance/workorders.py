@@ -132,7 +132,8 @@ def work_order_dict(wo: MaintenanceWorkOrder, *, full: bool = False) -> dict:
             "signed_off_by": wo.signed_off_by, "signed_off_at": wo.signed_off_at.isoformat() + "Z" if wo.signed_off_at else None,
             "flagged": wo.flagged, "created_by": wo.created_by, "created_at": wo.created_at.isoformat() + "Z",
             "started_at": wo.started_at.isoformat() + "Z" if wo.started_at else None,
-            "done_at": wo.done_at.isoformat() + "Z" if wo.done_at else None}
+            "done_at": wo.done_at.isoformat() + "Z" if wo.done_at else None,
+            "failure": wo.failure_code, "cause": wo.cause_code, "remedy": wo.remedy_code}
     if wo.template_version_id:
         version = TemplateVersion.get_by_id(wo.template_version_id)
         data["template"] = {"code": version.template.code, "version": version.version}
@@ -144,6 +145,9 @@ def work_order_dict(wo: MaintenanceWorkOrder, *, full: bool = False) -> dict:
         from central.maintenance import worklog
         from central.maintenance.assignment import assignee_dict, current_assignees
 
+        from central.maintenance.breakdowns import downtime_dict, downtime_rows
+
         data["assignees"] = [assignee_dict(a) for a in current_assignees(wo)]
+        data["downtime"] = [downtime_dict(d) for d in downtime_rows(wo)]
         data.update(worklog.record_dict(wo))
     return data

@@ -16,6 +16,8 @@ from central.models.maintenance import (Area, Asset, Assignee, AssignmentRule, C
                                         MaintenanceWorkOrder, OnCall, Shift, Team, TeamMember, Technician,
                                         TemplateVersion, WorkRequest)
 from central.models.maintenance_log import CheckResult, ContractorJob, FieldValue, LogEntry, PartUse, TimeEntry
+from central.models.maintenance_floor import (BlockOverride, Downtime, MachineCounter, MaintenanceSchedule,
+                                              Notification, ScheduleRun)
 
 ALL_MODELS = [User, ApiToken, WebSession, RateCounter, WorkCentre, Skill, Operator, ReasonCode, Station, EventRecord, Flag]
 ALL_MODELS += [Item, Location, Batch, StockBalance, CostLayer, Recipe, RecipeInput, RecipeOutput, RecipeStage,
@@ -26,5 +28,6 @@ ALL_MODELS += [BatchStatusChange]
 ALL_MODELS += [Area, Line, Asset, Technician, Team, TeamMember, Shift, OnCall, Contractor, MaintenanceTemplate,
                TemplateVersion, MaintenanceWorkOrder, AssignmentRule, Assignee, WorkRequest, FieldValue, CheckResult,
                TimeEntry, LogEntry, PartUse, ContractorJob]
+ALL_MODELS += [Downtime, MachineCounter, MaintenanceSchedule, ScheduleRun, BlockOverride, Notification]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "utcnow"]

@@ -168,6 +168,9 @@ class MaintenanceWorkOrder(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
     started_at = pw.DateTimeField(null=True)
     done_at = pw.DateTimeField(null=True)
+    failure_code = pw.CharField(max_length=64, null=True, index=True)  # reason codes of categories
+    cause_code = pw.CharField(max_length=64, null=True)  # failure, cause and remedy, chosen when
+    remedy_code = pw.CharField(max_length=64, null=True)  # corrective work is finished
 
     class Meta:
         table_name = "maintenance_work_order"

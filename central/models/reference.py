@@ -6,7 +6,7 @@ import peewee as pw
 from central.models.base import BaseModel, utcnow
 from central.models.fields import FixedDecimalField
 
-REASON_CATEGORIES = ("scrap", "delay", "downtime", "quality")
+REASON_CATEGORIES = ("scrap", "delay", "downtime", "quality", "failure", "cause", "remedy")
 
 
 class WorkCentre(BaseModel):

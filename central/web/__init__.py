@@ -12,5 +12,6 @@ from central.web import events, stock, work_orders  # noqa: E402,F401
 from central.web import catalog, recipes, records, stations, workcentres  # noqa: E402,F401
 from central.web import search  # noqa: E402,F401
 from central.web import board  # noqa: E402,F401
+from central.web import maintenance_floor  # noqa: E402,F401
 
 __all__ = ["web"]

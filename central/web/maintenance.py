@@ -7,10 +7,11 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from central.auth import require_role
 from central.errors import Forbidden, ShopfloorError
-from central.maintenance import assignment, contractors, lifecycle, requests, staff, templates, worklog
+from central.maintenance import assignment, breakdowns, contractors, lifecycle, requests, staff, templates, worklog
+from central.reasons import list_reason_codes
 from central.maintenance.assets import list_areas, list_assets
 from central.maintenance.workorders import create_work_order, my_work, open_by_asset, search
-from central.models import utcnow
+from central.models import Notification, utcnow
 from central.models.maintenance import MWO_STATUSES, MWO_TYPES, PRIORITIES
 from central.operators import list_skills
 from central.web.blueprint import web
@@ -46,8 +47,10 @@ def maintenance_my():
     """A technician's list: what is assigned to me, urgent first, and my running timer."""
     me = staff.technician_of(g.user)
     rows = my_work(me) if me else []
+    notes = (list(Notification.select().where(Notification.technician == me.id, Notification.read_at.is_null())
+                  .order_by(Notification.id.desc()).limit(50)) if me else [])
     return render_template("maintenance/my.html", me=me, rows=rows, running=worklog.running_timer(me) if me else None,
-                           now=utcnow())
+                           now=utcnow(), notes=notes)
 
 
 @web.get("/maintenance/work-orders")
@@ -92,7 +95,8 @@ def maintenance_work_order(number):
                            my_timer=running if running and running.work_order_id == wo.id else None,
                            technicians=staff.list_technicians(active=True),
                            contractors=contractors.list_contractors(active=True),
-                           open_statuses=lifecycle.OPEN_STATUSES,
+                           open_statuses=lifecycle.OPEN_STATUSES, downtime=breakdowns.downtime_rows(wo),
+                           codes={c: list_reason_codes(category=c, active=True) for c in ("failure", "cause", "remedy")},
                            can_work=_may(*WORKERS), can_supervise=_may(*SUPERVISORS))
 
 
@@ -116,7 +120,8 @@ ACTIONS = {
     "start": (WORKERS, "Work started.", lambda n: lifecycle.start(n, by=_user())),
     "hold": (WORKERS, "Put on hold.", lambda n: lifecycle.hold(n, _field("reason"), by=_user())),
     "resume": (WORKERS, "Resumed.", lambda n: lifecycle.resume(n, by=_user())),
-    "complete": (WORKERS, "Work done.", lambda n: worklog.complete(n, by=_user())),
+    "complete": (WORKERS, "Work done.", lambda n: breakdowns.finish(n, failure=_field("failure"), cause=_field("cause"),
+                                                                   remedy=_field("remedy"), by=_user())),
     "cancel": (SUPERVISORS, "Cancelled.", lambda n: lifecycle.cancel(n, _field("reason"), by=_user())),
     "sign-off": (SUPERVISORS, "Signed off.", lambda n: worklog.sign_off(n, by=_user())),
     "require-signoff": (SUPERVISORS, "Sign-off requirement saved.",

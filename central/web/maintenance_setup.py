@@ -12,6 +12,7 @@ from central.errors import Forbidden, ShopfloorError
 from central.maintenance import assets, assignment, contractors, staff, templates
 from central.maintenance.checks import check_datetime
 from central.maintenance.history import history
+from central.maintenance import counters, reliability, schedules
 from central.models import Machine, User, utcnow
 from central.models.maintenance import CRITICALITIES, MWO_TYPES, PRIORITIES
 from central.checklists import STEP_KINDS
@@ -91,7 +92,13 @@ def maintenance_area_new():
 @web.get("/maintenance/assets/<code>")
 def maintenance_asset(code):
     """An asset's whole history: requests, work orders, downtime, parts used and costs."""
-    return render_template("maintenance/asset.html", h=history(code), now=utcnow())
+    h = history(code)
+    last30 = reliability.period({})
+    counter = counters.counters_by_asset([h["asset"].id]).get(h["asset"].id)
+    return render_template("maintenance/asset.html", h=h, now=utcnow(), schedules=schedules.asset_schedules(h["asset"]),
+                           counter=counters.counter_dict(counter, utcnow()) if h["asset"].machine_id else None,
+                           rel=reliability.reliability(last30, assets=[h["asset"]])[0], last30=last30,
+                           blocks=schedules.blocks(asset_ids=[h["asset"].id]))
 
 
 @web.route("/maintenance/assets/<code>/edit", methods=["GET", "POST"])

@@ -96,7 +96,7 @@ def test_a_technicians_whole_path(phone, live_server, shop, supervisor):
 
     phone.get_by_role("button", name="Mark done").click()  # the required field is still empty
     assert "Cause is required before the work is done" in phone.locator(".flash").inner_text()
-    phone.get_by_label("Cause").select_option("wear")
+    phone.get_by_label("Cause required").select_option("wear")  # the custom field, not the cause code
     phone.get_by_role("button", name="Save fields").click()
 
     part = phone.locator("#part")  # a keyboard-wedge scanner types the code and Enter

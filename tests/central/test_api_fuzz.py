@@ -24,7 +24,11 @@ DOMAIN_RULES = {"POST /items", "PATCH /items/{code}", "POST /operators/import", 
                 # custom field values typed by their template, a template's field names and choices
                 "POST /maintenance/technicians/{code}/shifts", "POST /maintenance/technicians/{code}/on-call",
                 "POST /maintenance/contractors", "POST /maintenance/rules", "POST /maintenance/work-orders/{number}/time",
-                "PUT /maintenance/work-orders/{number}/fields", "PUT /maintenance/templates/{code}"}
+                "PUT /maintenance/work-orders/{number}/fields", "PUT /maintenance/templates/{code}",
+                # a schedule's lead below its interval, whole days, floating only in days; a period's
+                # end after its start
+                "POST /maintenance/schedules", "PATCH /maintenance/schedules/{code}", "GET /maintenance/reliability",
+                "GET /maintenance/assets/{code}/reliability", "GET /maintenance/failure-pareto"}
 EXAMPLES = 12  # per operation: bounded, so the test stays within a minute or two on each database
 
 

@@ -24,9 +24,10 @@ def test_history_gathers_everything_about_the_asset(shop):
     create_work_order(asset="PUMP-2", title="Other asset", by="sue", auto=False)
     worklog.issue_part(wo.number, item="GREASE", qty="1", by="max")
     h = history("PRESS-1")
-    assert [w.number for w in h["work_orders"]] == [wo.number]
-    assert [r.description for r in h["requests"]] == ["Knocks"]
+    breakdown = h["work_orders"][-1]  # the down report opened it; the request was linked to it
+    assert [w.number for w in h["work_orders"]] == [wo.number, breakdown.number] and breakdown.source == "breakdown"
+    assert [(r.description, r.status, r.work_order_id) for r in h["requests"]] == [("Knocks", "merged", breakdown.id)]
     assert [(d["station"], d["reason"], d["minutes"]) for d in h["downtime"]] == [("S01", "DT-JAM", D("25"))]
     assert [(p.item.code, p.qty) for p in h["parts"]] == [("GREASE", D("1"))]
-    assert h["cost"]["parts"] == D("12") and h["counts"] == {"open": 1}
+    assert h["cost"]["parts"] == D("12") and h["counts"] == {"open": 2}
     assert history("PUMP-2")["downtime"] == []  # no machine linked

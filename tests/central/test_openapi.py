@@ -45,7 +45,7 @@ def test_the_event_contract_is_published_as_json_schema(api):
 
 # maintenance work-order steps whose path says everything: nothing to send
 ACTIONS = {"maintenance_work_orders_start", "maintenance_work_orders_resume", "maintenance_work_orders_complete",
-           "maintenance_work_orders_sign_off"}
+           "maintenance_work_orders_sign_off", "maintenance_scheduler_run", "maintenance_notifications_read"}
 
 
 def test_every_operation_declares_its_inputs_and_answers(api):

@@ -67,6 +67,10 @@ def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     assert {"RM-FLOUR", "RM-SUGAR", "PK-BOX", "BY-CRUMBS"} <= set(rows)  # leftovers after backflush, by-product
     # the console says why sugar and boxes went down though only flour was scanned in
     assert "backflushed:" in text and "1 kg RM-SUGAR" in text and "5 pcs PK-BOX" in text
+    # the mixer broke down at the station: a work order, repaired by the technician's scans, with its failure code
+    assert "maintenance: MWO-000001 breakdown on MIXER-1, done: Breakdown: MIXER-1 down, DT-JAM (failure F-BEARING)" in text
+    # 100 cycles reported: the lubrication every 80 cycles came due during the shift
+    assert "maintenance: MWO-000002 preventive on MIXER-1, assigned: Lubricate the mixer" in text
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0
     labels = list((tmp_path / "demo" / "labels").glob("*.zpl"))
