@@ -28,6 +28,20 @@ def can_write() -> bool:
     return g.user is not None and g.user.role in ("admin", *WRITERS)
 
 
+def record_form(form: FlaskForm, save, *, noun: str, verb: str, detail: str, title: str, back: str):
+    """A create or edit page of a catalogue record: on a valid post ``save()`` (returning the code) runs the
+    domain change; a domain error goes next to its field with what was typed kept; else the form again."""
+    if form.validate_on_submit():
+        try:
+            code = save()
+        except ShopfloorError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"{noun} {code} {verb}.", "ok")
+            return redirect(url_for(detail, code=code))
+    return render_template("catalog/form.html", form=form, title=title, back=back)
+
+
 # --- items ---------------------------------------------------------------------------------------
 
 class ItemForm(FlaskForm):
@@ -115,15 +129,8 @@ def item_detail(code):
 def item_new():
     """Add an item."""
     form = ItemForm()
-    if form.validate_on_submit():
-        try:
-            item = catalog.create_item({"code": form.code.data.strip(), **_item_data(form)})
-        except ShopfloorError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Item {item.code} added.", "ok")
-            return redirect(url_for("web.item_detail", code=item.code))
-    return render_template("catalog/form.html", form=form, title="New item", back=url_for("web.items"))
+    return record_form(form, lambda: catalog.create_item({"code": form.code.data.strip(), **_item_data(form)}).code,
+                       noun="Item", verb="added", detail="web.item_detail", title="New item", back=url_for("web.items"))
 
 
 @web.route("/items/<code>/edit", methods=["GET", "POST"])
@@ -136,19 +143,16 @@ def item_edit(code):
                           "standard_cost": f"{item.last_cost.normalize():f}" if item.last_cost else "",
                           "active": item.active})
     form.code.render_kw = {"readonly": True}
-    if form.validate_on_submit():
+
+    def save():
         data = _item_data(form)
-        try:
-            if data.get("standard_cost") is not None and parse_decimal("standard_cost", data["standard_cost"]) == item.last_cost:
-                del data["standard_cost"]  # unchanged: the latest receipt's cost stays as it is
-            catalog.update_item(code, data)
-        except ShopfloorError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Item {code} saved.", "ok")
-            return redirect(url_for("web.item_detail", code=code))
-    return render_template("catalog/form.html", form=form, title=f"Item {code}",
-                           back=url_for("web.item_detail", code=code))
+        if data.get("standard_cost") is not None and parse_decimal("standard_cost", data["standard_cost"]) == item.last_cost:
+            del data["standard_cost"]  # unchanged: the latest receipt's cost stays as it is
+        catalog.update_item(code, data)
+        return code
+
+    return record_form(form, save, noun="Item", verb="saved", detail="web.item_detail", title=f"Item {code}",
+                       back=url_for("web.item_detail", code=code))
 
 
 # --- locations -----------------------------------------------------------------------------------
@@ -194,16 +198,10 @@ def location_detail(code):
 def location_new():
     """Add a location."""
     form = LocationForm()
-    if form.validate_on_submit():
-        try:
-            loc = catalog.create_location({"code": form.code.data.strip(), "name": form.name.data or "",
-                                           "role": form.role.data, "active": form.active.data})
-        except ShopfloorError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Location {loc.code} added.", "ok")
-            return redirect(url_for("web.location_detail", code=loc.code))
-    return render_template("catalog/form.html", form=form, title="New location", back=url_for("web.locations"))
+    return record_form(form, lambda: catalog.create_location({"code": form.code.data.strip(), "name": form.name.data or "",
+                                                             "role": form.role.data, "active": form.active.data}).code,
+                       noun="Location", verb="added", detail="web.location_detail", title="New location",
+                       back=url_for("web.locations"))
 
 
 @web.route("/locations/<code>/edit", methods=["GET", "POST"])
@@ -213,14 +211,10 @@ def location_edit(code):
     loc = catalog.get_location(code, "code")
     form = LocationForm(data={"code": loc.code, "name": loc.name, "role": loc.role, "active": loc.active})
     form.code.render_kw = {"readonly": True}
-    if form.validate_on_submit():
-        try:
-            catalog.update_location(code, {"name": form.name.data or "", "role": form.role.data,
-                                           "active": form.active.data})
-        except ShopfloorError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Location {code} saved.", "ok")
-            return redirect(url_for("web.location_detail", code=code))
-    return render_template("catalog/form.html", form=form, title=f"Location {code}",
-                           back=url_for("web.location_detail", code=code))
+
+    def save():
+        catalog.update_location(code, {"name": form.name.data or "", "role": form.role.data, "active": form.active.data})
+        return code
+
+    return record_form(form, save, noun="Location", verb="saved", detail="web.location_detail",
+                       title=f"Location {code}", back=url_for("web.location_detail", code=code))

@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import peewee as pw
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from central import workcentres
 from central.auth import require_role
-from central.errors import ShopfloorError
 from central.models import Machine, Recipe, RecipeStage, Station, WorkCentre
 from central.requirements import work_centre_requirements
 from central.web.blueprint import web
-from central.web.catalog import can_write
+from central.web.catalog import can_write, record_form
 from central.web.paging import keyset
-from central.web.people import show_error
 
 WRITERS = ("supervisor", "planner")
 
@@ -74,16 +72,10 @@ def work_centre_detail(code):
 def work_centre_new():
     """Add a work centre."""
     form = WorkCentreForm()
-    if form.validate_on_submit():
-        try:
-            centre = workcentres.create_work_centre({"code": form.code.data.strip(), "name": form.name.data or "",
-                                                     **_rates(form)})
-        except ShopfloorError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Work centre {centre.code} added.", "ok")
-            return redirect(url_for("web.work_centre_detail", code=centre.code))
-    return render_template("catalog/form.html", form=form, title="New work centre", back=url_for("web.work_centres"))
+    return record_form(form, lambda: workcentres.create_work_centre({"code": form.code.data.strip(),
+                                                                     "name": form.name.data or "", **_rates(form)}).code,
+                       noun="Work centre", verb="added", detail="web.work_centre_detail", title="New work centre",
+                       back=url_for("web.work_centres"))
 
 
 @web.route("/work-centres/<code>/edit", methods=["GET", "POST"])
@@ -94,13 +86,10 @@ def work_centre_edit(code):
     form = WorkCentreForm(data={"code": centre.code, "name": centre.name, "labour_rate": _plain(centre.labour_rate),
                                 "overhead_rate": _plain(centre.overhead_rate)})
     form.code.render_kw = {"readonly": True}
-    if form.validate_on_submit():
-        try:
-            workcentres.update_work_centre(code, {"name": form.name.data or "", **_rates(form)})
-        except ShopfloorError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Work centre {code} saved.", "ok")
-            return redirect(url_for("web.work_centre_detail", code=code))
-    return render_template("catalog/form.html", form=form, title=f"Work centre {code}",
-                           back=url_for("web.work_centre_detail", code=code))
+
+    def save():
+        workcentres.update_work_centre(code, {"name": form.name.data or "", **_rates(form)})
+        return code
+
+    return record_form(form, save, noun="Work centre", verb="saved", detail="web.work_centre_detail",
+                       title=f"Work centre {code}", back=url_for("web.work_centre_detail", code=code))
