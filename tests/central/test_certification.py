@@ -158,4 +158,4 @@ def test_station_without_work_centre_requires_nothing(db):
     station = Station.create(code="S02", site="plant1")
     config = station_config(station)
     assert config["required_skills"] == []
-    assert config["operators"] == [{"badge": "OP-1", "name": "Ann", "certifications": []}]
+    assert config["operators"] == [{"badge": "OP-1", "name": "Ann", "certifications": [], "technician": False}]
