@@ -337,7 +337,7 @@ def live(url: str, levels: list[int], seconds: float) -> None:
     ingest = subprocess.Popen([sys.executable, "-m", "shopfloor.cli", "central", "ingest"], env=dict(os.environ, **env),
                               stdout=subprocess.DEVNULL, stderr=open(work / "ingest.log", "ab"))
     port = free_port()
-    web = gunicorn(port, "central:create_app()", env, max(levels) + 20, str(ROOT))
+    web = gunicorn(port, "central.wsgi:app", env, max(levels) + 20, str(ROOT))
     bare_port = free_port()
     (work / "bare_sse.py").write_text(BARE_APP)
     bare = gunicorn(bare_port, "bare_sse:app", {}, max(levels) + 20, str(work))

@@ -33,11 +33,12 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/shopfloor_bench_pages"
 
 def signed_in_client(url: str):
     """A test client of the app on ``url``, signed in as a supervisor through the login form."""
-    from central import create_app
+    from central import create_app, settle
     from central.auth import create_user
 
     app = create_app({"database.url": url, "web.secret_key": "bench", "data_dir": "/tmp/shopfloor-bench-pages"})
     create_user("bench", "bench password 1", "supervisor", "Bench")
+    settle()  # as central.wsgi does for gunicorn
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)

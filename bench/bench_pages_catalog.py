@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchdb import analyze, fresh, is_sqlite, stats  # noqa: E402
 
-from central import create_app  # noqa: E402
+from central import create_app, settle  # noqa: E402
 from central.auth import create_user  # noqa: E402
 from central.db import database  # noqa: E402
 
@@ -145,6 +145,7 @@ def run(kind: str, batches: int, moves: int, events: int, runs: int, pg_url: str
     app = create_app({"database.url": url, "web.secret_key": "bench", "data_dir": str(Path(url.split("///")[-1]).parent)
                       if kind == "sqlite" else "/tmp/shopfloor-bench-pages"})
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
+    settle()  # as central.wsgi does for gunicorn
     client = app.test_client()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     assert client.post("/login", data={"username": "bench", "password": "bench password 1", "csrf_token": token}).status_code == 302

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchdb import analyze, fresh, is_sqlite, stats  # noqa: E402
 from plantdata import build_plant  # noqa: E402
 
-from central import create_app  # noqa: E402
+from central import create_app, settle  # noqa: E402
 from central.auth import create_user  # noqa: E402
 from central.db import database, open_database  # noqa: E402
 
@@ -194,6 +194,7 @@ def run(kind: str, batches: int, ledger: int, events: int, runs: int, pg_url: st
     chosen = pages()
     database.close()
     app = create_app({"database.url": url, "web.secret_key": "bench", "data_dir": "/tmp/shopfloor-bench-pages"})
+    settle()  # as central.wsgi does for gunicorn
     client = app.test_client()
     sign_in(client)
     raw = driver_connection(url)

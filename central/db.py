@@ -67,6 +67,17 @@ def lock_row(instance):
     return model.select().where(model._meta.primary_key == instance._pk).for_update().get()
 
 
+def in_ids(field, ids) -> pw.Expression:
+    """``field IN (ids)`` for a list of row ids, written as literals.
+
+    Peewee makes a bound parameter of each member, about 2.5 µs apiece: 1.3 ms for the 550 ids of
+    a deep trace, more than the query. Ids are integers (``int`` refuses anything else), so they
+    can be written into the statement as they are.
+    """
+    literal = ",".join(str(int(i)) for i in ids) or "NULL"  # IN (NULL) is true of no row
+    return pw.Expression(field, pw.OP.IN, pw.SQL(f"({literal})"))
+
+
 def check_connection() -> None:
     """Connect once, turning driver errors into a one-line DatabaseError."""
     try:

@@ -104,7 +104,7 @@ def central_serve(config, host, port):
     """Serve the web admin and JSON API (development server; use gunicorn in production)."""
     from werkzeug.serving import run_simple
 
-    from central import create_app
+    from central import create_app, settle
     from shopfloor.broker import check_port_free
 
     settings, _ = open_central(config, migrated=True)
@@ -112,6 +112,7 @@ def central_serve(config, host, port):
     host, port = host or settings["web.host"], port or settings["web.port"]
     check_port_free(host, port)
     app = create_app(settings)
+    settle()
     click.echo(f"central web on http://{host}:{port}/", err=True)
     from shopfloor.demo import plain_request_handler
 

@@ -64,3 +64,18 @@ def test_passwords_are_stored_hashed(app, admin_user):
     with database.connection_context():
         stored = User.get(User.username == admin_user[0]).password_hash
     assert admin_user[1] not in stored and stored.startswith("scrypt:")
+
+
+def test_the_wsgi_entry_point_serves_a_settled_app(tmp_path):
+    """``central.wsgi:app`` (what gunicorn runs) is the configured app, with start-up frozen out of the GC."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import gc, central.wsgi as w; c = w.app.test_client(); r = c.get('/api/v1/health'); "
+             "print(r.status_code, gc.get_freeze_count() > 10000)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPFLOOR_")}
+    env.update(SHOPFLOOR_DATABASE_URL=f"sqlite:///{tmp_path}/central.db", SHOPFLOOR_DATA_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-m", "shopfloor.cli", "db", "migrate"], env=env, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["200", "True"], out.stderr

@@ -47,7 +47,7 @@ class Web(Proc):
             import subprocess
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "16", "--graceful-timeout", "3",
-                 "-b", f"127.0.0.1:{self.port}", "central:create_app()"],
+                 "-b", f"127.0.0.1:{self.port}", "central.wsgi:app"],
                 env=dict(os.environ, **self.env), stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"))
         else:
             super().start()
