@@ -235,7 +235,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.reuse and args.db != "postgres":
         parser.error("--reuse needs --db postgres")
-    print("page timings: work orders, stock, ledger, events (server time, taken on a shared machine)")
+    print("page timings: work orders, stock, ledger, events (server time)")
     for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
         run(kind, args.batches, args.ledger, args.events, args.runs, args.pg_url, args.reuse)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 from pydantic import Field
 
 from central.api.blueprint import api
@@ -244,8 +244,8 @@ class TechnicianList(Out):
 
 class ShiftCreate(Strict):
     weekday: Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    start: Text(5) = Field(description="HH:MM, UTC")
-    end: Text(5) = Field(description="HH:MM, UTC; before the start means the next day")
+    start: Text(5) = Field(description="HH:MM on the clocks of the site's time zone (site.timezone)")
+    end: Text(5) = Field(description="HH:MM, the same zone; before the start means the next day")
 
 
 class OnCallCreate(Strict):
@@ -259,6 +259,7 @@ class ShiftOut(Out):
     text: str
     start_minute: int
     minutes: int
+    zone: str = Field(description="the IANA time zone its times are in")
 
 
 class OnCallOut(Out):
@@ -297,7 +298,7 @@ def _schedule(code: str) -> dict:
     shifts, on_call = staff.schedule_of(code)
     return {"technician": code,
             "shifts": [{"id": s.id, "weekday": s.weekday, "text": staff.shift_text(s), "start_minute": s.start_minute,
-                        "minutes": s.minutes} for s in shifts],
+                        "minutes": s.minutes, "zone": s.zone} for s in shifts],
             "on_call": [{"id": c.id, "starts_at": c.starts_at.isoformat(), "ends_at": c.ends_at.isoformat()}
                         for c in on_call]}
 
@@ -333,7 +334,7 @@ def maintenance_schedule_get(path: CodePath):
 @require_role(*PLANNERS)
 def maintenance_shifts_create(path: CodePath, body: ShiftCreate):
     """Add a weekly shift."""
-    staff.add_shift(path.code, body.weekday, body.start, body.end)
+    staff.add_shift(path.code, body.weekday, body.start, body.end, current_app.config["SHOPFLOOR"]["site.timezone"])
     return jsonify(_schedule(path.code)), 201
 
 

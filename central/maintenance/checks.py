@@ -1,7 +1,7 @@
 """Input checks shared by the maintenance modules: choices, bounded text, the acting user."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import peewee as pw
 
@@ -35,8 +35,8 @@ def check_datetime(field: str, value, *, required: bool = False) -> datetime | N
         if required:
             raise ValidationError(field, "is required (YYYY-MM-DDTHH:MM)")
         return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+    if isinstance(value, datetime):  # an aware moment is turned to UTC, a naive one is UTC already
+        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
     if not isinstance(value, str):
         raise ValidationError(field, f"must be a date and time YYYY-MM-DDTHH:MM, got {type(value).__name__}")
     try:
@@ -44,8 +44,6 @@ def check_datetime(field: str, value, *, required: bool = False) -> datetime | N
     except ValueError:
         raise ValidationError(field, f"must be a date and time YYYY-MM-DDTHH:MM, got {value!r}") from None
     if parsed.tzinfo is not None:
-        from datetime import timezone
-
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed
 

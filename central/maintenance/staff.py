@@ -1,7 +1,8 @@
 """Technicians, teams and their schedules (weekly shifts and an on-call calendar)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import peewee as pw
 
@@ -157,8 +158,9 @@ def _minute(field: str, value) -> int:
     return total
 
 
-def add_shift(technician: str, weekday, start: str, end: str) -> Shift:
-    """A weekly shift (UTC); an end before the start runs past midnight into the next day."""
+def add_shift(technician: str, weekday, start: str, end: str, zone: str = "UTC") -> Shift:
+    """A weekly shift on the clocks of time ``zone`` (IANA name, the site's); an end before the start
+    runs past midnight into the next day."""
     if isinstance(weekday, str) and weekday[:3].title() in WEEKDAYS:
         weekday = WEEKDAYS.index(weekday[:3].title())
     if isinstance(weekday, str) and weekday.isdigit():
@@ -169,8 +171,13 @@ def add_shift(technician: str, weekday, start: str, end: str) -> Shift:
     minutes = finish - begin if finish > begin else finish + DAY - begin
     if minutes <= 0 or minutes > DAY:
         raise ValidationError("end", "a shift lasts more than zero and at most 24 hours")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValidationError("zone", f"must be an IANA time zone such as Europe/Berlin, got {zone!r}") from None
     with transaction():
-        return Shift.create(technician=get_technician(technician), weekday=weekday, start_minute=begin, minutes=minutes)
+        return Shift.create(technician=get_technician(technician), weekday=weekday, start_minute=begin, minutes=minutes,
+                            zone=zone)
 
 
 def add_on_call(technician: str, starts_at: datetime, ends_at: datetime) -> OnCall:
@@ -199,7 +206,8 @@ def shift_text(shift: Shift) -> str:
 
 
 def on_shift(shift: Shift, at: datetime) -> bool:
-    """True when ``at`` falls within the weekly shift."""
+    """True when ``at`` (naive UTC, or aware) falls within the weekly shift, read on its zone's clocks."""
+    at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(shift.zone))
     minute = at.hour * 60 + at.minute
     for day_offset in (0, 1):  # today's shift, or yesterday's running past midnight
         weekday = (at.weekday() - day_offset) % 7

@@ -78,12 +78,14 @@ class TeamMember(BaseModel):
 
 
 class Shift(BaseModel):
-    """A weekly shift: on ``weekday`` (0 Monday) from ``start_minute`` for ``minutes`` (may pass midnight), UTC."""
+    """A weekly shift: on ``weekday`` (0 Monday) from ``start_minute`` for ``minutes`` (may pass midnight),
+    on the clocks of time zone ``zone`` (the site's when it was added)."""
 
     technician = pw.ForeignKeyField(Technician, backref="shifts", on_delete="CASCADE")
     weekday = pw.IntegerField()
     start_minute = pw.IntegerField()
     minutes = pw.IntegerField()
+    zone = pw.CharField(max_length=64, default="UTC")
 
 
 class OnCall(BaseModel):

@@ -97,12 +97,40 @@ def when(moment: datetime | None) -> Markup:
     return Markup('<time datetime="{}" title="{}">{}</time>').format(iso, exact, readable(moment, _zone()))
 
 
+def typed(text: str | None, zone: ZoneInfo | None = None) -> datetime | str | None:
+    """A date and time typed in the site's zone (``YYYY-MM-DDTHH:MM``, what a ``datetime-local``
+    field sends) as an aware moment. Empty is None; text that is no date and time is handed on as
+    it is, for the domain's check to name the field and the problem."""
+    if text is None or not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zone or _zone())  # a time a clock change skips or repeats: the earlier reading
+
+
+def typed_value(moment: datetime | str | None, zone: ZoneInfo | None = None) -> str:
+    """A stored moment (naive UTC, aware, or its ISO text) as a ``datetime-local`` field's value in the site's zone."""
+    if moment in (None, ""):
+        return ""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        except ValueError:
+            return moment
+    return local(moment, zone or _zone()).strftime("%Y-%m-%dT%H:%M")
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters: ``qty``, ``number``, ``money``, ``unit_cost``, ``when``, ``day``."""
+    """Register the filters: ``qty``, ``number``, ``money``, ``unit_cost``, ``when``, ``day``, ``typed_value``."""
     app.extensions["shopfloor.zone"] = site_zone(app.config["SHOPFLOOR"]["site.timezone"])
     app.jinja_env.filters.update(qty=qty, number=number, money=money, unit_cost=unit_cost, when=when,
-                                 day=readable_date)
+                                 day=readable_date, typed_value=typed_value)
     app.jinja_env.globals["site_zone"] = lambda: app.extensions["shopfloor.zone"].key
 
 
-__all__ = ["init_app", "local", "money", "number", "qty", "readable", "site_zone", "unit_cost", "when"]
+__all__ = ["init_app", "local", "money", "number", "qty", "readable", "site_zone", "typed", "typed_value", "unit_cost",
+           "when"]

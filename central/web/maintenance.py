@@ -15,6 +15,7 @@ from central.models import Notification, utcnow
 from central.models.maintenance import MWO_STATUSES, MWO_TYPES, PRIORITIES
 from central.operators import list_skills
 from central.web.blueprint import web
+from central.web.format import typed
 
 SUPERVISORS = ("supervisor",)
 PLANNERS = ("planner", "supervisor")
@@ -72,7 +73,7 @@ def maintenance_new():
         try:
             wo = create_work_order(asset=values["asset"], title=values["title"], description=values["description"],
                                    type=values["type"] or None, priority=values["priority"] or None,
-                                   due=values["due"] or None, template=values["template"] or None,
+                                   due=typed(values["due"]), template=values["template"] or None,
                                    required_skill=values["required_skill"] or None,
                                    requires_signoff=request.form.get("requires_signoff") == "on" or None, by=_user())
         except ShopfloorError as exc:
@@ -128,7 +129,7 @@ ACTIONS = {
                         lambda n: worklog.require_signoff(n, _field("required") == "yes", by=_user())),
     "timer-start": (WORKERS, "Timer started.", lambda n: worklog.start_timer(n, _who(), by=_user())),
     "timer-stop": (WORKERS, "Timer stopped.", lambda n: worklog.stop_timer(n, _who(), note=_field("note"), by=_user())),
-    "time": (WORKERS, "Time entered.", lambda n: worklog.add_time(n, _who(), started_at=_field("started_at"),
+    "time": (WORKERS, "Time entered.", lambda n: worklog.add_time(n, _who(), started_at=typed(_field("started_at")),
                                                                   minutes=_field("minutes"), note=_field("note"),
                                                                   by=_user())),
     "note": (WORKERS, "Note added.", lambda n: lifecycle.add_note(n, _field("text"), by=_user())),

@@ -14,6 +14,7 @@ from central.maintenance.scheduler import run_pass
 from central.models import Notification, utcnow
 from central.models.maintenance_floor import CYCLE_SOURCES, SCHEDULE_TRIGGERS
 from central.web.blueprint import web
+from central.web.format import typed
 from central.web.reasons import chart
 
 PLANNERS = ("planner", "supervisor")
@@ -35,7 +36,7 @@ def maintenance_schedules():
                                    message="needs role planner or supervisor"), 403
         try:
             s = schedules.create_schedule(**{k: v for k, v in values.items() if k != "starts_at"},
-                                          starts_at=values["starts_at"] or None,
+                                          starts_at=typed(values["starts_at"]),
                                           floating=request.form.get("floating") == "on",
                                           safety_critical=request.form.get("safety_critical") == "on",
                                           by=g.user.username)
@@ -61,7 +62,7 @@ def maintenance_schedule_edit(code):
         if s.trigger == "days":
             changes["floating"] = request.form.get("floating") == "on"
             if request.form.get("due_at", "").strip():
-                changes["due_at"] = request.form["due_at"].strip()
+                changes["due_at"] = typed(request.form["due_at"])
         try:
             schedules.update_schedule(code, changes, by=g.user.username)
         except ShopfloorError as exc:

@@ -19,6 +19,7 @@ from central.checklists import STEP_KINDS
 from central.customfields import FIELD_KINDS
 from central.operators import list_operators, list_skills
 from central.web.blueprint import web
+from central.web.format import typed
 
 PLANNERS = ("planner", "supervisor")
 BLANK_ROWS = 3
@@ -267,10 +268,10 @@ def maintenance_schedule(code):
             kind, _, entry = form["remove"].partition(":")
             staff.remove_schedule(code, kind, int(entry) if entry.isdigit() else 0)
         elif form["kind"] == "on_call":
-            staff.add_on_call(code, check_datetime("starts_at", form["starts_at"], required=True),
-                              check_datetime("ends_at", form["ends_at"], required=True))
+            staff.add_on_call(code, check_datetime("starts_at", typed(form["starts_at"]), required=True),
+                              check_datetime("ends_at", typed(form["ends_at"]), required=True))
         else:
-            staff.add_shift(code, form["weekday"], form["start"], form["end"])
+            staff.add_shift(code, form["weekday"], form["start"], form["end"], current_app.config["SHOPFLOOR"]["site.timezone"])
 
     attempt(change, f"Schedule of {code} saved.", f"{code}: ")
     return redirect(url_for("web.maintenance_technicians") + f"#tech-{code}")

@@ -1,5 +1,5 @@
 """Auto-assignment rules on a fixed clock: conditions, schedules, skills, least loaded first, and why."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -90,3 +90,15 @@ def test_a_supervisor_reassigns_and_it_is_recorded(shop):
     assert (rows[1].assigned_by, rows[1].why, rows[1].rule) == ("sue", "Ella is on leave", None)
     assignment.unassign(wo.number, "MECH", by="sue")
     assert get_work_order(wo.number).status == "open"
+
+
+def test_a_shift_keeps_its_zone_through_the_clock_change(shop):
+    """06:00–14:00 in Berlin is 05:00–13:00 UTC in winter and 04:00–12:00 UTC in summer."""
+    staff.add_shift("ELEC", "Mon", "06:00", "14:00", "Europe/Berlin")
+    shift = staff.schedule_of("ELEC")[0][0]
+    winter, summer = datetime(2026, 1, 5), datetime(2026, 7, 6)  # Mondays, naive UTC as stored
+    assert [staff.on_shift(shift, winter.replace(hour=h)) for h in (4, 5, 12, 13)] == [False, True, True, False]
+    assert [staff.on_shift(shift, summer.replace(hour=h)) for h in (3, 4, 11, 12)] == [False, True, True, False]
+    with pytest.raises(ValidationError) as caught:
+        staff.add_shift("ELEC", "Mon", "06:00", "14:00", "Mars/Olympus")
+    assert caught.value.field == "zone"

@@ -120,3 +120,37 @@ def test_changing_technicians_contractors_templates_and_rules(planner):
         with pytest.raises(ValidationError) as err:
             create_work_order(asset="PUMP-2", template="OIL", by="pat")
         assert err.value.field == "template"
+
+
+@pytest.fixture
+def berlin(settings_overrides):
+    settings_overrides["site.timezone"] = "Europe/Berlin"
+
+
+def test_times_are_typed_on_the_site_clocks_and_stored_in_utc(berlin, planner):
+    """A planner in Berlin types 08:00 in winter: that is 07:00 UTC, and the form shows 08:00 again."""
+    from central.maintenance import schedules
+    from central.models import OnCall
+
+    with database.connection_context():
+        templates.save_template("OIL", {"title": "Oil"}, by="pat")
+    page = planner.get("/maintenance/technicians").get_data(as_text=True)
+    assert "on the site&#39;s clocks (Europe/Berlin)" in page or "on the site's clocks (Europe/Berlin)" in page
+    post(planner, "/maintenance/technicians", "/maintenance/technicians/ELEC/schedule",
+         {"kind": "shift", "weekday": "0", "start": "06:00", "end": "14:00"})
+    post(planner, "/maintenance/technicians", "/maintenance/technicians/MECH/schedule",
+         {"kind": "on_call", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-02T06:00"})
+    resp = post(planner, "/maintenance/schedules", "/maintenance/schedules",
+                {"code": "LUBE", "name": "Lubricate", "asset": "PUMP-2", "template": "OIL", "trigger": "days", "interval": "7", "lead": "0",
+                 "starts_at": "2027-01-04T08:00"})
+    assert "Schedule LUBE added." in resp.get_data(as_text=True), re.findall(r"role=\"alert\">([^<]*)", resp.get_data(as_text=True))
+    with database.connection_context():
+        assert Shift.get().zone == "Europe/Berlin"
+        period = OnCall.get()
+        assert (period.starts_at, period.ends_at) == (datetime(2026, 12, 1, 17), datetime(2026, 12, 2, 5))
+        assert schedules.schedule_dict(schedules.get_schedule("LUBE"))["due_at"].startswith("2027-01-04T07:00")
+    edit = planner.get("/maintenance/schedules/LUBE/edit").get_data(as_text=True)
+    assert 'name="due_at" value="2027-01-04T08:00"' in edit
+    bad = post(planner, "/maintenance/technicians", "/maintenance/technicians/MECH/schedule",
+               {"kind": "on_call", "starts_at": "tomorrow", "ends_at": "2026-12-02T06:00"})
+    assert "starts_at: must be a date and time" in bad.get_data(as_text=True)

@@ -49,3 +49,19 @@ def test_keyset_pages_walk_every_row_once(app, db):
     assert seen == [f"I{n:02d}" for n in range(7)]
     with app.test_request_context("/items", query_string={"after": "not-a-cursor"}):
         assert [i.code for i in keyset(Item.select(), [Item.code, Item.id], size=3).rows] == ["I00", "I01", "I02"]
+
+
+def test_typed_times_are_read_on_the_site_clocks():
+    from datetime import timezone
+
+    from central.web.format import typed, typed_value
+
+    berlin = site_zone("Europe/Berlin")
+    winter = typed("2026-12-01T08:00", berlin)
+    assert winter.astimezone(timezone.utc).replace(tzinfo=None) == datetime(2026, 12, 1, 7, 0)
+    assert typed("2026-07-01T08:00", berlin).utcoffset().total_seconds() == 7200  # summer time
+    assert typed("", berlin) is None and typed("   ", berlin) is None
+    assert typed("next tuesday", berlin) == "next tuesday"  # handed on for the domain to name the field
+    assert typed_value(datetime(2026, 12, 1, 7, 0), berlin) == "2026-12-01T08:00"
+    assert typed_value("2026-07-01T06:00:00", berlin) == "2026-07-01T08:00"
+    assert typed_value(None, berlin) == ""
