@@ -228,6 +228,26 @@ def maintenance_lines() -> list[str]:
             + (f" (failure {w.failure_code})" if w.failure_code else "") for w in rows]
 
 
+SHIPPED = Decimal(40)  # cookies of each shift sent to a customer: the forward trace ends there
+
+
+def ship_to_customer(work_order: str) -> list[str]:
+    """The shipping office sends part of the shift's cookies to a customer, as from its page: the
+    batch's trace and recall list then end at a customer, and the dispatch has its pallet labels."""
+    from central.db import database
+    from central.inventory import Actor, dispatch
+    from central.models import WorkOrder, WorkOrderOutput
+
+    reference = f"ORDER-{work_order.rsplit('-', 1)[-1]}"
+    with database.connection_context():
+        made = (WorkOrderOutput.select(WorkOrderOutput.batch).join(WorkOrder)
+                .where(WorkOrder.number == work_order, WorkOrderOutput.kind == "main").first())
+        if made is None:
+            return []
+        dispatch(batch=made.batch.code, qty=SHIPPED, reference=reference, actor=Actor(user="shipping"))
+        return [f"dispatched: {_plain(str(SHIPPED))} pcs of batch {made.batch.code} to customer order {reference}"]
+
+
 def _plain(number: str) -> str:
     """A decimal string without trailing zeros: '200.000000' → '200', '0.500000' → '0.5'."""
     return format(Decimal(number).normalize(), "f")
@@ -298,7 +318,8 @@ def where_to_look(base: str, work_order: str) -> list[str]:
     if made is not None:
         code = made.batch.code
         lines += [f"  its output batch:  {base}/batches/{code}", f"  its trace:         {base}/batches/{code}/trace"]
-    lines += [f"  stock:             {base}/stock"]
+    reference = f"ORDER-{work_order.rsplit('-', 1)[-1]}"
+    lines += [f"  the dispatch:      {base}/dispatches/{reference}/sscc-labels", f"  stock:             {base}/stock"]
     return lines
 
 
@@ -359,6 +380,8 @@ def run_demo(port: int = 8000, mqtt_port: int = 0, data_dir: str = "var/demo", s
                 time.sleep(0.1)
             click.echo(f"events waiting at the station: {station.outbox.depth()}, "
                        f"rejected: {station.outbox.dead_count()}")
+            for line in ship_to_customer(work_order):
+                click.echo(line)
             click.echo("stock on hand:")
             for line in _stock_lines() or ["  (none)"]:
                 click.echo(line)

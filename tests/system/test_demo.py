@@ -62,7 +62,9 @@ def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     stock = _stock(lines)
     assert stock and "(none)" not in stock[0]
     rows = {row[0]: row for row in stock}
-    assert rows["FG-COOKIE"][3:5] == ["100", "pcs"]  # the main output of the shift, at FG
+    assert rows["FG-COOKIE"][3:5] == ["60", "pcs"]  # the main output of the shift, at FG, less what was shipped
+    assert "dispatched: 40 pcs of batch " in text and "to customer order ORDER-0001" in text
+    assert "/dispatches/ORDER-0001/sscc-labels" in text
     assert rows["FG-COOKIE"][2] == "FG" and float(rows["FG-COOKIE"][5]) > 0  # it carries the inputs' cost
     assert {"RM-FLOUR", "RM-SUGAR", "PK-BOX", "BY-CRUMBS"} <= set(rows)  # leftovers after backflush, by-product
     # the console says why sugar and boxes went down though only flour was scanned in
@@ -84,7 +86,7 @@ def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     assert "replaying a shift on work order WO-DEMO-0002" in "\n".join(more)
     assert "events waiting at the station: 0, rejected: 0" in more
     cookies = [row for row in _stock(more) if row[0] == "FG-COOKIE"]
-    assert len(cookies) == 2 and all(row[3] == "100" for row in cookies)
+    assert len(cookies) == 2 and all(row[3] == "60" for row in cookies)
     assert rows["FG-COOKIE"] in cookies  # the first shift's cookies: same batch, same value
     assert _open_flags(tmp_path) == flags  # nothing of the first shift happened twice
 
