@@ -88,6 +88,16 @@ def run(kind: str, n: int, depth: int, runs: int, pg_url: str) -> None:
             samples.append(time.perf_counter() - t0)
         print(f"  {direction:8} full trace() as the API returns it: {len(result['batches']):4} batches, "
               f"{len(result['links']):4} links{' + locations/moves' if direction == 'forward' else ''}   {stats(samples)}")
+    # a trace that reaches nothing must cost nothing, whatever the history: the newest batch forward
+    # (nothing made from it yet) and the oldest backward (received, not made)
+    for direction, batch_id in (("forward", n), ("backward", 1)):
+        samples = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            reached = len(genealogy.walk(batch_id, direction, depth))
+            samples.append(time.perf_counter() - t0)
+        print(f"  {direction:8} of a batch with no {'children' if direction == 'forward' else 'parents'}: "
+              f"{reached} batch reached   {stats(samples)}")
     database.close()
 
 
