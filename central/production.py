@@ -58,7 +58,7 @@ def create_work_order(data: dict) -> WorkOrder:
             stages = [{"seq": s.seq, "work_centre": s.work_centre_id, "standard_minutes": s.standard_minutes,
                        "skill": s.skill_id} for s in RecipeStage.select().where(RecipeStage.recipe == recipe.id)]
         wo = WorkOrder.create(number=number, recipe=recipe.id, planned_qty=planned, due=due, priority=priority,
-                              status=status)
+                              status=status, cost_shares=settlement.recipe_shares(recipe.id))
         if stages:
             WorkOrderStage.insert_many([{**s, "work_order": wo.id} for s in stages]).execute()
         return wo

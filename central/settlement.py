@@ -3,7 +3,9 @@
 Cost = value of the materials consumed (issued and backflushed) + labour and overhead (minutes
 per stage × the work centre's rates per minute; actual minutes once a stage has both times,
 standard minutes before). At settlement it is split over the main, co- and by-product batches
-by the recipe's cost shares (renormalised over the outputs actually reported), then by quantity
+by the cost shares the recipe had when the work order was made (kept on the work order, so a
+late fact settles it the same way after the recipe changes; renormalised over the outputs
+actually reported), then by quantity
 within an output. Scrap carries no value; cost no valued output can carry is the scrap loss.
 Splits are exact to the micro-unit, so output value + scrap loss = cost, always.
 
@@ -105,6 +107,19 @@ def _provisional_costs(wo: WorkOrder) -> dict[int, Decimal]:
     return costs
 
 
+def recipe_shares(recipe_id: int) -> str:
+    """The cost shares of a recipe's valued outputs as a work order keeps them: JSON {item id: percent}."""
+    rows = RecipeOutput.select(RecipeOutput.item, RecipeOutput.cost_share).where(
+        RecipeOutput.recipe == recipe_id, RecipeOutput.kind.in_(VALUED_KINDS)).order_by(RecipeOutput.id).tuples()
+    return json.dumps({str(item): format(share.normalize(), "f") for item, share in rows if share})
+
+
+def _shares(wo: WorkOrder) -> dict[int, Decimal]:
+    """The shares the work order was made with; the recipe's present ones for one made before they were kept."""
+    kept = wo.cost_shares if wo.cost_shares is not None else recipe_shares(wo.recipe_id)
+    return {int(item): Decimal(share) for item, share in json.loads(kept).items()}
+
+
 def settle(wo: WorkOrder) -> None:
     """Value every output batch of ``wo`` from scratch and book the differences (in sets)."""
     materials, conversion = material_cost(wo), conversion_cost(wo)
@@ -112,8 +127,7 @@ def settle(wo: WorkOrder) -> None:
     outputs = list(WorkOrderOutput.select(WorkOrderOutput, Item, Batch).join(Item, on=WorkOrderOutput.item == Item.id)
                    .switch(WorkOrderOutput).join(Batch).where(WorkOrderOutput.work_order == wo.id)
                    .order_by(Batch.code))  # by code, not arrival: the cent left over by a split lands the same
-    shares = dict(RecipeOutput.select(RecipeOutput.item, RecipeOutput.cost_share).where(
-        RecipeOutput.recipe == wo.recipe_id, RecipeOutput.kind.in_(VALUED_KINDS)).tuples())
+    shares = _shares(wo)
     valued = [o for o in outputs if o.kind in VALUED_KINDS and shares.get(o.item_id, 0)]
     items = sorted({o.item_id for o in valued})
     new_values = {o.id: ZERO for o in outputs}

@@ -73,6 +73,7 @@ class WorkOrder(BaseModel):
     settled_at = pw.DateTimeField(null=True)  # last settlement (at completion, again for each late fact)
     provisional_costs = pw.TextField(null=True)  # JSON {item id: unit cost}, fixed at the first output
     status_reason = pw.CharField(max_length=500, null=True)  # why it is paused, or was cancelled
+    cost_shares = pw.TextField(null=True)  # JSON {item id: percent}: the recipe's when the work order was made
 
 
 class WorkOrderStage(BaseModel):

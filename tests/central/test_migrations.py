@@ -92,3 +92,26 @@ def test_events_logged_before_014_get_their_work_order_and_batch(tmp_path):
     assert db.execute_sql("SELECT work_order, batch FROM event_record ORDER BY seq").fetchall() == [
         ("WO1", "F1"), (None, "C1"), ("WO1", None), (None, None)]
     db.close()
+
+
+def test_work_orders_made_before_018_keep_their_recipe_shares(tmp_path):
+    """Work orders already there get the cost shares their recipe has at the upgrade."""
+    import json
+
+    db = open_database(f"sqlite:///{tmp_path}/before-018.db")
+    db.connect()
+    before = [name for name in sorted(router().todo) if name < "018"][-1]
+    migrate(before)
+    db.execute_sql("INSERT INTO item (id, code, name, unit, batch_tracked, costing, last_cost, active, created_at) "
+                   "VALUES (1, 'C', 'cookie', 'pcs', 1, 'fifo', 0, 1, '2026-01-01'), "
+                   "(2, 'K', 'crumbs', 'kg', 1, 'fifo', 0, 1, '2026-01-01'), (3, 'W', 'waste', 'kg', 1, 'fifo', 0, 1, '2026-01-01')")
+    db.execute_sql("INSERT INTO recipe (id, code, name, item_id, active, created_at) VALUES (1, 'R', 'r', 1, 1, '2026-01-01')")
+    db.execute_sql("INSERT INTO recipe_output (recipe_id, item_id, kind, cost_share) VALUES "
+                   "(1, 1, 'main', 87500000), (1, 2, 'by', 12500000), (1, 3, 'scrap', 0)")  # millionths of a percent
+    db.execute_sql("INSERT INTO work_order (number, recipe_id, planned_qty, priority, status, created_at, input_cost, "
+                   "conversion_cost, output_value, scrap_loss, variance) "
+                   "VALUES ('WO1', 1, 1000000, 5, 'done', '2026-01-01', 0, 0, 0, 0, 0)")
+    migrate()
+    (kept,), = db.execute_sql("SELECT cost_shares FROM work_order").fetchall()
+    assert json.loads(kept) == {"1": "87.5", "2": "12.5"}
+    db.close()

@@ -148,3 +148,28 @@ def test_the_worked_example_of_the_costing_guide(plant):
         prod.create_work_order({"number": "WO-DOC2", "recipe": "R-DOC", "planned_qty": "100", "status": "released"})
         assert prod.report_output("WO-DOC2", item="COOKIE", kind="main", batch="C2", qty=D(1), actor=PERSON).value == D("1.08")
     in_rollback(body)
+
+
+def test_a_late_fact_settles_with_the_shares_the_work_order_was_made_with(plant):
+    """Completed, then the recipe's shares change, then a station's late issue arrives: the work order
+    is settled again with its own shares (90 / 10), not the recipe's new ones (50 / 50)."""
+    def body():
+        stocked()
+        prod.issue_material("WOS", batch="IN-FLOUR", qty=D(10), actor=PERSON)
+        prod.report_output("WOS", item="COOKIE", kind="main", batch="C1", qty=D(20), actor=PERSON)
+        prod.report_output("WOS", item="CRUMBS", kind="by", batch="K1", qty=D(2), actor=PERSON)
+        prod.complete("WOS", PERSON)
+        changed = {**RECIPE, "outputs": [dict(o, cost_share="50") if o["kind"] in ("main", "by") else o
+                                         for o in RECIPE["outputs"]]}
+        recipes.update_recipe("R1", changed)
+        assert sorted(RecipeOutput.select(RecipeOutput.cost_share).where(RecipeOutput.cost_share > 0)
+                      .tuples()) == [(D(50),), (D(50),)]
+        prod.issue_material("WOS", batch="IN-FLOUR", qty=D(4), actor=fact_actor())  # late, from a station
+        wo = WorkOrder.get(WorkOrder.number == "WOS")
+        values = {o.batch.code: o.value for o in WorkOrderOutput.select()}
+        valued = values["C1"] + values["K1"]
+        assert valued == wo.output_value and values["K1"] == settlement.exact(valued * D("0.1"))
+        assert json.loads(wo.cost_shares) == {str(RecipeOutput.get(RecipeOutput.kind == "main").item_id): "90",
+                                              str(RecipeOutput.get(RecipeOutput.kind == "by").item_id): "10"}
+
+    in_rollback(body)
