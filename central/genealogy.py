@@ -138,14 +138,14 @@ def trace(code: str, direction: str = "backward", max_depth: int = MAX_DEPTH) ->
 # of a few hundred batches made PostgreSQL hash whole tables (a cost that grows with history).
 
 def _balances(batch_ids: list[int]) -> list[tuple[int, str, int]]:
-    """(batch id, location code, quantity in micro-units) of every non-zero balance of these batches."""
+    """(batch id, location code, quantity) of every non-zero balance of these batches."""
     return list(StockBalance.select(StockBalance.batch, Location.code, StockBalance.qty).join(Location)
                 .where(in_ids(StockBalance.batch, batch_ids), StockBalance.qty != 0).tuples())
 
 
 def _moves(batch_ids: list[int], kinds: tuple[str, ...]) -> list[tuple]:
-    """(kind, batch id, work order number, reference, quantity, first moment) of these batches' moves
-    of ``kinds``, summed per batch, work order and reference, oldest first."""
+    """(kind, batch id, work order number, reference, quantity in micro-units, first moment) of these
+    batches' moves of ``kinds``, summed per kind, batch, work order and reference."""
     rows = list(StockMove.select(StockMove.kind, StockMove.batch, StockMove.work_order, StockMove.reference,
                                  fn.SUM(StockMove.qty), fn.MIN(StockMove.at))
                 .where(in_ids(StockMove.batch, batch_ids), StockMove.kind.in_(kinds))
@@ -154,10 +154,13 @@ def _moves(batch_ids: list[int], kinds: tuple[str, ...]) -> list[tuple]:
     numbers = dict(WorkOrder.select(WorkOrder.id, WorkOrder.number).where(in_ids(WorkOrder.id, wo_ids)).tuples()) \
         if wo_ids else {}
     # SQLite answers MIN() of a timestamp as text
-    out = [(kind, batch, numbers.get(wo), ref, qty, datetime.fromisoformat(at) if isinstance(at, str) else at)
-           for kind, batch, wo, ref, qty, at in rows]
-    out.sort(key=lambda r: (r[5], r[1]))
-    return out
+    return [(kind, batch, numbers.get(wo), ref, qty, datetime.fromisoformat(at) if isinstance(at, str) else at)
+            for kind, batch, wo, ref, qty, at in rows]
+
+
+def _in_order(rows: list[tuple], codes: dict[int, str]) -> list[tuple]:
+    """Moves oldest first, then by batch code, kind, work order and reference: the same order on every database."""
+    return sorted(rows, key=lambda r: (r[5], codes[r[1]], r[0], r[2] or "", r[3] or ""))
 
 
 def _units_of(batch_ids: list[int]) -> dict[int, str]:
@@ -172,7 +175,7 @@ def where_now(codes: dict[int, str]) -> dict:
 
 def movements(codes: dict[int, str]) -> dict:
     """Consumptions into work orders and dispatches to customers of these batches (id → code)."""
-    rows = _moves(list(codes), CONSUMING + ("dispatch",))
+    rows = _in_order(_moves(list(codes), CONSUMING + ("dispatch",)), codes)
     units = _units_of(list({r[1] for r in rows})) if rows else {}
     consumed, dispatched = [], []
     for kind, batch, number, reference, qty, at in rows:
@@ -292,7 +295,7 @@ def trace_tree(code: str, direction: str = "backward", max_depth: int = MAX_DEPT
 
 def dispatches(codes: dict[int, str]) -> list[dict]:
     """What of these batches (id → code) was dispatched, to whom and when (a row per batch and customer)."""
-    rows = _moves(list(codes), ("dispatch",))
+    rows = _in_order(_moves(list(codes), ("dispatch",)), codes)
     units = _units_of(list({r[1] for r in rows})) if rows else {}
     return [{"batch": codes[b], "unit": units[b], "to": to, "qty": str(-(_units.from_units(q) or Decimal(0))),
              "moment": at} for _, b, _, to, q, at in rows]
