@@ -1,8 +1,8 @@
 """What a work order's outputs are worth: provisional cost when reported, settled cost at completion.
 
 Cost = value of the materials consumed (issued and backflushed) + labour and overhead (minutes
-per stage × the work centre's rates per minute; actual minutes once a stage has both times,
-standard minutes before). At settlement it is split over the main, co- and by-product batches
+per stage × the work centre's rates per minute, kept on the stage at the first settlement;
+actual minutes once a stage has both times, standard minutes before). At settlement it is split over the main, co- and by-product batches
 by the cost shares the recipe had when the work order was made (kept on the work order, so a
 late fact settles it the same way after the recipe changes; renormalised over the outputs
 actually reported), then by quantity
@@ -45,7 +45,17 @@ def material_cost(wo: WorkOrder) -> Decimal:
 
 
 def _stage_rate(stage: WorkOrderStage) -> Decimal:
+    """The rate kept at the first settlement; before it, the work centre's rate now."""
+    if stage.rate is not None:
+        return stage.rate
     return (stage.work_centre.labour_rate or ZERO) + (stage.work_centre.overhead_rate or ZERO)
+
+
+def _keep_rates(wo: WorkOrder) -> None:
+    """Keep each stage's present rate, once: later settlements (late facts) price it the same way."""
+    for stage in (WorkOrderStage.select(WorkOrderStage, WorkCentre).join(WorkCentre)
+                  .where(WorkOrderStage.work_order == wo.id, WorkOrderStage.rate.is_null())):
+        WorkOrderStage.update(rate=_stage_rate(stage)).where(WorkOrderStage.id == stage.id).execute()
 
 
 def conversion_cost(wo: WorkOrder) -> Decimal:
@@ -122,6 +132,7 @@ def _shares(wo: WorkOrder) -> dict[int, Decimal]:
 
 def settle(wo: WorkOrder) -> None:
     """Value every output batch of ``wo`` from scratch and book the differences (in sets)."""
+    _keep_rates(wo)
     materials, conversion = material_cost(wo), conversion_cost(wo)
     cost = materials + conversion
     outputs = list(WorkOrderOutput.select(WorkOrderOutput, Item, Batch).join(Item, on=WorkOrderOutput.item == Item.id)

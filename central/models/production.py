@@ -88,6 +88,7 @@ class WorkOrderStage(BaseModel):
     started_by = pw.CharField(max_length=64, null=True, index=True)  # an operator's recent work: by badge
     completed_at = pw.DateTimeField(null=True)
     completed_by = pw.CharField(max_length=64, null=True, index=True)
+    rate = FixedDecimalField(null=True)  # labour + overhead per minute, kept at the work order's first settlement
 
     class Meta:
         indexes = ((("work_order", "seq"), True),)

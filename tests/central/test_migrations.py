@@ -115,3 +115,24 @@ def test_work_orders_made_before_018_keep_their_recipe_shares(tmp_path):
     (kept,), = db.execute_sql("SELECT cost_shares FROM work_order").fetchall()
     assert json.loads(kept) == {"1": "87.5", "2": "12.5"}
     db.close()
+
+
+def test_stages_of_work_orders_settled_before_019_keep_their_rates(tmp_path):
+    """Settled work orders' stages keep the work centre's rate at the upgrade; open ones keep none yet."""
+    db = open_database(f"sqlite:///{tmp_path}/before-019.db")
+    db.connect()
+    before = [name for name in sorted(router().todo) if name < "019"][-1]
+    migrate(before)
+    db.execute_sql("INSERT INTO item (id, code, name, unit, batch_tracked, costing, last_cost, active, created_at) "
+                   "VALUES (1, 'C', 'cookie', 'pcs', 1, 'fifo', 0, 1, '2026-01-01')")
+    db.execute_sql("INSERT INTO recipe (id, code, name, item_id, active, created_at) VALUES (1, 'R', 'r', 1, 1, '2026-01-01')")
+    db.execute_sql("INSERT INTO work_centre (id, code, name, labour_rate, overhead_rate) VALUES (1, 'MIX', 'm', 500000, NULL)")
+    for n, settled in ((1, "'2026-01-02'"), (2, "NULL")):
+        db.execute_sql("INSERT INTO work_order (id, number, recipe_id, planned_qty, priority, status, created_at, input_cost, "
+                       "conversion_cost, output_value, scrap_loss, variance, settled_at) "
+                       f"VALUES ({n}, 'WO{n}', 1, 1000000, 5, 'done', '2026-01-01', 0, 0, 0, 0, 0, {settled})")
+        db.execute_sql(f"INSERT INTO work_order_stage (work_order_id, seq, work_centre_id, standard_minutes) VALUES ({n}, 10, 1, 0)")
+    migrate()
+    assert db.execute_sql("SELECT work_order_id, rate FROM work_order_stage ORDER BY work_order_id").fetchall() == [
+        (1, 500000), (2, None)]
+    db.close()

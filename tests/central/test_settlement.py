@@ -173,3 +173,26 @@ def test_a_late_fact_settles_with_the_shares_the_work_order_was_made_with(plant)
                                               str(RecipeOutput.get(RecipeOutput.kind == "by").item_id): "10"}
 
     in_rollback(body)
+
+
+def test_a_late_fact_prices_the_stages_at_the_rates_of_the_first_settlement(plant):
+    """Completed at 0.80 a minute; the rate goes up to 2.00; a late issue arrives: labour and overhead
+    stay at what completion settled, only the materials change."""
+    from central.workcentres import update_work_centre
+
+    def body():
+        stocked()
+        prod.issue_material("WOS", batch="IN-FLOUR", qty=D(10), actor=PERSON)
+        prod.report_output("WOS", item="COOKIE", kind="main", batch="C1", qty=D(20), actor=PERSON)
+        prod.complete("WOS", PERSON)
+        done = WorkOrder.get(WorkOrder.number == "WOS")
+        assert done.conversion_cost == D(24)  # 30 standard minutes x 0.80
+        update_work_centre("MIX", {"labour_rate": "1.5", "overhead_rate": "0.5"})
+        prod.issue_material("WOS", batch="IN-FLOUR", qty=D(4), actor=fact_actor())  # late, from a station
+        again = WorkOrder.get(WorkOrder.number == "WOS")
+        assert again.conversion_cost == D(24) and again.input_cost == done.input_cost + D(5)
+        prod.create_work_order({"number": "WOT", "recipe": "R1", "planned_qty": "50", "status": "released"})
+        prod.complete("WOT", PERSON)
+        assert WorkOrder.get(WorkOrder.number == "WOT").conversion_cost == D(60)  # a new one: today's rate
+
+    in_rollback(body)
