@@ -5,7 +5,9 @@ stations, 500 recipes (3 inputs, 2 stages each), 500 operators, 10,000 done work
 batches (one item holds a fifth of them; one location half the stock), a balance and an open cost
 layer per batch, 1,000,000 ledger rows and 100,000 events. Each page is rendered through the Flask
 test client by a signed-in admin (routing, session, queries, template), and timed beside a bare
-Flask view answering a constant through the same client (the floor no page can go below).
+Flask view answering a constant through the same client (the floor no page can go below). On
+PostgreSQL the app keeps its connections in a pool (``web.db_pool``, as served); the floor and a
+few pages are timed again with a connection opened per request, to show what the pool saves.
 
     python bench/bench_pages_catalog.py                      # SQLite and PostgreSQL, full size
     python bench/bench_pages_catalog.py --db sqlite --batches 20000 --moves 200000   # quicker
@@ -142,13 +144,7 @@ def run(kind: str, batches: int, moves: int, events: int, runs: int, pg_url: str
     print(f"\n{kind}: {batches:,} batches, {moves:,} ledger rows, {events:,} events loaded in "
           f"{time.perf_counter() - started:.1f} s")
     database.close()
-    app = create_app({"database.url": url, "web.secret_key": "bench", "data_dir": str(Path(url.split("///")[-1]).parent)
-                      if kind == "sqlite" else "/tmp/shopfloor-bench-pages"})
-    app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
-    settle()  # as central.wsgi does for gunicorn
-    client = app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"username": "bench", "password": "bench password 1", "csrf_token": token}).status_code == 302
+    client = signed_in(url, kind)
 
     def timed(path: str) -> tuple[list[float], str]:
         samples, body = [], ""
@@ -176,6 +172,26 @@ def run(kind: str, batches: int, moves: int, events: int, runs: int, pg_url: str
             print(f"  {'  ... its next page':42} {stats(samples)}")
             worst = max(worst, sorted(samples)[min(len(samples) - 1, int(len(samples) * 0.95))])
     print(f"  worst p95 {worst * 1000:.1f} ms ({'within' if worst <= 0.1 else 'OVER'} the 100 ms target)")
+    if kind != "sqlite":  # the same with a connection opened for each request
+        client = signed_in(url, kind, pool=0)
+        print(f"  {'with web.db_pool = 0 (no pool)':42}")
+        for path in ["/bench-bare"] + PAGES[:5]:
+            samples, _ = timed(path)
+            print(f"  {path:42} {stats(samples)}")
+
+
+def signed_in(url: str, kind: str, pool: int | None = None):
+    """A test client of a fresh app on ``url`` (as central.wsgi makes it), signed in as the bench admin;
+    ``pool`` overrides ``web.db_pool``."""
+    settings = {"database.url": url, "web.secret_key": "bench",
+                "data_dir": str(Path(url.split("///")[-1]).parent) if kind == "sqlite" else "/tmp/shopfloor-bench-pages"}
+    app = create_app(settings if pool is None else {**settings, "web.db_pool": pool})
+    app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
+    settle()  # as central.wsgi does for gunicorn
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    assert client.post("/login", data={"username": "bench", "password": "bench password 1", "csrf_token": token}).status_code == 302
+    return client
 
 
 def main() -> None:

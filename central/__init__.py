@@ -11,6 +11,7 @@ import peewee as pw
 from flask import Flask, g, jsonify, make_response, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from playhouse.pool import MaxConnectionsExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -88,7 +89,7 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _csrf_check, so token callers skip it
     app.config["WTF_CSRF_TIME_LIMIT"] = None
     app.json.sort_keys = False
-    open_database(settings["database.url"])
+    open_database(settings["database.url"], pool=settings["web.db_pool"])
     csrf.init_app(app)
 
     @app.before_request
@@ -177,6 +178,13 @@ def _register_error_handlers(app: Flask) -> None:
             response.headers["Retry-After"] = "1"
             return response
         return _unexpected(exc)
+
+    @app.errorhandler(MaxConnectionsExceeded)
+    def _pool_full(exc):
+        response = _error_response(503, {"error": "every database connection of this web process is in use; "
+                                                  "nothing was done, send again in a moment"}, "Busy")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -25,8 +25,13 @@ class DatabaseError(Exception):
     """A database URL that cannot be used; the message says why."""
 
 
-def open_database(url: str) -> pw.Database:
-    """Open (but do not yet connect) the database named by ``url`` and bind the proxy to it."""
+def open_database(url: str, pool: int = 0) -> pw.Database:
+    """Open (but do not yet connect) the database named by ``url`` and bind the proxy to it.
+
+    ``pool`` > 0, on PostgreSQL: keep up to that many connections open and hand them from request
+    to request (peewee's pool; it checks each with ``SELECT 1`` as it hands it out, so one lost
+    in a server restart is replaced, not used). A request finding all in use waits up to 10 s.
+    """
     parsed = urlparse(url)
     scheme = parsed.scheme.lower()
     if scheme in ("sqlite", "sqliteext"):
@@ -48,7 +53,12 @@ def open_database(url: str) -> pw.Database:
             import psycopg2  # noqa: F401  (the driver peewee uses)
         except ImportError:
             raise DatabaseError("PostgreSQL needs the driver: pip install 'shopfloor[postgres]'") from None
-        db = connect(url.replace("postgres://", "postgresql://", 1), autorollback=False)
+        url = url.replace("postgres://", "postgresql://", 1)
+        if pool > 0:
+            db = connect(url.replace("://", "+pool://", 1), autorollback=False, max_connections=pool,
+                         stale_timeout=300, timeout=10)
+        else:
+            db = connect(url, autorollback=False)
     else:
         raise DatabaseError(f"database URL {url!r}: scheme must be sqlite:// or postgresql://")
     database.initialize(db)

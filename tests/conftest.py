@@ -90,7 +90,8 @@ def db(db_url):
 @pytest.fixture
 def settings_overrides(db_url, tmp_path) -> dict:
     """Central settings for a test: its own database and data folder."""
-    return {"database.url": db_url, "data_dir": str(tmp_path / "data"), "web.secret_key": "test-secret"}
+    # no connection pool: a test process makes hundreds of apps, and each pool would keep its connections
+    return {"database.url": db_url, "data_dir": str(tmp_path / "data"), "web.secret_key": "test-secret", "web.db_pool": 0}
 
 
 @pytest.fixture

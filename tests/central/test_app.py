@@ -79,3 +79,53 @@ def test_the_wsgi_entry_point_serves_a_settled_app(tmp_path):
     subprocess.run([sys.executable, "-m", "shopfloor.cli", "db", "migrate"], env=env, check=True, capture_output=True)
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["200", "True"], out.stderr
+
+
+def test_a_pooled_postgresql_connection_is_reused_and_replaced_when_lost(settings_overrides):
+    """``web.db_pool``: requests share connections; one the server dropped is replaced; a full pool
+    is a 503 that says so, not a 500."""
+    import threading
+
+    import psycopg2
+    import pytest
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    from central import create_app
+
+    url = settings_overrides["database.url"]
+    if not url.startswith("postgresql://"):
+        pytest.skip("a PostgreSQL pool")
+    app = create_app({**settings_overrides, "database.url": url + "?application_name=sf-pool-test", "web.db_pool": 1})
+    assert isinstance(database.obj, PooledPostgresqlDatabase)
+    client = app.test_client()
+    assert [client.get("/api/v1/health").status_code for _ in range(3)] == [200, 200, 200]
+    assert len(database.obj._connections) == 1  # one connection, back in the pool after each request
+
+    killer = psycopg2.connect(url)
+    killer.autocommit = True
+    with killer.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sf-pool-test'")
+        assert cur.fetchall() == [(True,)]
+    killer.close()
+    assert client.get("/api/v1/health").get_json() == {"status": "ok", "database": True}
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold():  # another request thread keeps the only connection
+        database.connect()
+        held.set()
+        release.wait(10)
+        database.close()
+
+    database.obj._wait_timeout = 1  # wait 1 s for a free connection here, not the 10 s served
+    worker = threading.Thread(target=hold)
+    worker.start()
+    held.wait(10)
+    try:
+        busy = client.get("/api/v1/nothing", headers={"Accept": "application/json"})
+    finally:
+        release.set()
+        worker.join()
+    assert busy.status_code == 503 and "every database connection" in busy.get_json()["error"]
+    assert busy.headers["Retry-After"] == "1"
+    database.obj.close_all()
