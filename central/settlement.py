@@ -2,12 +2,12 @@
 
 Cost = value of the materials consumed (issued and backflushed) + labour and overhead (minutes
 per stage × the work centre's rates per minute, kept on the stage at the first settlement;
-actual minutes once a stage has both times, standard minutes before). At settlement it is split over the main, co- and by-product batches
-by the cost shares the recipe had when the work order was made (kept on the work order, so a
-late fact settles it the same way after the recipe changes; renormalised over the outputs
-actually reported), then by quantity
-within an output. Scrap carries no value; cost no valued output can carry is the scrap loss.
-Splits are exact to the micro-unit, so output value + scrap loss = cost, always.
+actual minutes once a stage has both times, standard minutes before). At settlement it is split
+over the main, co- and by-product batches by the cost shares the recipe had when the work order
+was made (kept on the work order, so a late fact settles it the same way after the recipe
+changes; renormalised over the outputs actually reported), then by quantity within an output.
+Scrap carries no value; cost no valued output can carry is the scrap loss. Splits are exact to
+the micro-unit, so output value + scrap loss = cost, always.
 
 An output enters stock when it is reported, at a **provisional** unit cost (``provisional_costs``):
 what the same output cost on the latest settled work order of the recipe, else the recipe's
