@@ -28,10 +28,10 @@ NOT_PAGES = {
     "web.reason_pareto_csv": "CSV, tests/browser/test_reason_pages.py",
     "web.batch_recall_csv": "CSV, tests/central/test_batch_pages.py",
     "web.batch_record_pdf": "PDF, tests/central/test_batch_record_and_demo.py",
-    "web.maintenance_failures_csv": "CSV, tests/central/test_pareto_web.py",
+    "web.maintenance_failures_csv": "CSV, tests/central/test_maintenance_floor_web.py",
     "web.maintenance_asset_label": "PDF, tests/central/test_maintenance_web.py",
     "web.board_stream": "event stream, tests/central/test_board_web.py",
-    "favicon": "icon, tests/central/test_catalog_web.py",
+    "favicon": "icon, tests/central/test_app.py",
     "web.login": "signed out only, tests/browser/test_login.py",
     "public.request_status": "reached below by sending the request form",
 }

@@ -10,6 +10,11 @@ def test_health_needs_no_login(client):
     assert resp.get_json() == {"status": "ok", "database": True}
 
 
+def test_the_favicon_needs_no_login(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 200 and resp.mimetype == "image/vnd.microsoft.icon" and resp.data[:4] == b"\x00\x00\x01\x00"
+
+
 def test_api_without_login_is_401_json(client):
     resp = client.get("/api/v1/nothing-here")
     assert resp.status_code == 401
