@@ -32,13 +32,28 @@ def render_node(node: dict, direction: str, root: str) -> Markup:
     return Markup("".join(out))
 
 
+OPEN_LEVELS = 2  # the branches of the first two levels are shown; deeper ones open on a tap
+
+
 def _children(node: dict, direction: str, root: str, out: list[str]) -> None:
-    if not node["children"]:
+    """The node's branches; below the batch itself, in a ``details`` that says how many there are,
+    open for the first levels, so a deep trace starts as a page a phone can hold."""
+    children = node["children"]
+    if not children:
         return
-    out.append('<ul class="tree">')
-    for child in node["children"]:
+    if node["depth"] == 0:
+        out.append('<ul class="tree">')
+        for child in children:
+            _node(child, direction, root, out)
+        out.append("</ul>")
+        return
+    count = f'{len(children)} batch{"es" if len(children) != 1 else ""}'
+    label = f"{count} went into {node['batch']}" if direction == "backward" else f"{count} made from {node['batch']}"
+    out.append(f'<details class="branches"{" open" if node["depth"] < OPEN_LEVELS else ""}>'
+               f'<summary>{escape(label)}</summary><ul class="tree">')
+    for child in children:
         _node(child, direction, root, out)
-    out.append("</ul>")
+    out.append("</ul></details>")
 
 
 def _node(n: dict, direction: str, root: str, out: list[str]) -> None:

@@ -192,3 +192,23 @@ def test_trace_queries_do_not_scan_the_whole_input_table(made):
         for sql in (genealogy._tree_sql(direction), genealogy._walk_sql(direction)):
             assert "BLOOM FILTER" not in plan(sql), direction
     assert [b["batch"] for b in genealogy.trace("G1", "backward")["batches"]] == ["G1", "C1", "F1"]
+
+
+def test_a_deep_trace_folds_below_the_second_level():
+    """The tree's branches under levels 1 and 2 are open; deeper ones are folded and say how many."""
+    from central.web import tracetree
+
+    def node(code, depth, children=()):
+        return {"batch": code, "item": "IT", "item_name": "<b>x</b>", "unit": "kg", "status": "released",
+                "made_qty": "1", "via": {"qty": "1", "work_order": "WO"} if depth else None, "depth": depth,
+                "repeat": False, "locations": [], "dispatches": [], "children": list(children)}
+
+    tree = node("A", 0, [node("B", 1, [node("C", 2, [node("D", 3, [node("E", 4)])])])])
+    html = str(tracetree.render_node(tree, "forward", ""))
+    assert '<details class="branches" open><summary>1 batch made from B</summary>' in html
+    assert '<details class="branches"><summary>1 batch made from C</summary>' in html
+    assert '<details class="branches"><summary>1 batch made from D</summary>' in html
+    assert "made from A" not in html  # the first level is never folded
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    back = str(tracetree.render(tree, "backward", ""))
+    assert "1 batch went into B" in back and 'href="/batches/E"' in back
