@@ -72,14 +72,32 @@ def test_genealogy_and_values_survive_the_move_to_linear_genealogy(tmp_path):
     db.close()
 
 
+def _just_before(tmp_path, name: str):
+    """A connected SQLite database with every migration before ``name`` applied, and no rows."""
+    db = open_database(f"sqlite:///{tmp_path}/before-{name}.db")
+    db.connect()
+    migrate([m for m in sorted(router().todo) if m < name][-1])
+    return db
+
+
+def _items_and_recipe(db, items: list[tuple[int, str, str]]) -> None:
+    """Items (id, code, unit) and recipe 1 making item 1, as an old schema holds them."""
+    rows = ", ".join(f"({i}, '{code}', '{code}', '{unit}', 1, 'fifo', 0, 1, '2026-01-01')" for i, code, unit in items)
+    db.execute_sql(f"INSERT INTO item (id, code, name, unit, batch_tracked, costing, last_cost, active, created_at) VALUES {rows}")
+    db.execute_sql("INSERT INTO recipe (id, code, name, item_id, active, created_at) VALUES (1, 'R', 'r', 1, 1, '2026-01-01')")
+
+
+def _done_work_order(db, n: int, settled_at: str = "NULL") -> None:
+    db.execute_sql("INSERT INTO work_order (id, number, recipe_id, planned_qty, priority, status, created_at, input_cost, "
+                   "conversion_cost, output_value, scrap_loss, variance, settled_at) "
+                   f"VALUES ({n}, 'WO{n}', 1, 1000000, 5, 'done', '2026-01-01', 0, 0, 0, 0, 0, {settled_at})")
+
+
 def test_events_logged_before_014_get_their_work_order_and_batch(tmp_path):
     """The event log's work order and batch columns are filled from the payloads already there."""
     import json
 
-    db = open_database(f"sqlite:///{tmp_path}/before-014.db")
-    db.connect()
-    before = [name for name in sorted(router().todo) if name < "014"][-1]
-    migrate(before)
+    db = _just_before(tmp_path, "014")
     rows = [("0d0c1b5e-0000-4000-8000-%012d" % n, data) for n, data in enumerate([
         {"work_order": "WO1", "batch": "F1", "qty": "2"}, {"batch": "C1", "template": "batch", "copies": 1},
         {"work_order": "WO1"}, {"machine": "M1"}])]
@@ -98,19 +116,11 @@ def test_work_orders_made_before_018_keep_their_recipe_shares(tmp_path):
     """Work orders already there get the cost shares their recipe has at the upgrade."""
     import json
 
-    db = open_database(f"sqlite:///{tmp_path}/before-018.db")
-    db.connect()
-    before = [name for name in sorted(router().todo) if name < "018"][-1]
-    migrate(before)
-    db.execute_sql("INSERT INTO item (id, code, name, unit, batch_tracked, costing, last_cost, active, created_at) "
-                   "VALUES (1, 'C', 'cookie', 'pcs', 1, 'fifo', 0, 1, '2026-01-01'), "
-                   "(2, 'K', 'crumbs', 'kg', 1, 'fifo', 0, 1, '2026-01-01'), (3, 'W', 'waste', 'kg', 1, 'fifo', 0, 1, '2026-01-01')")
-    db.execute_sql("INSERT INTO recipe (id, code, name, item_id, active, created_at) VALUES (1, 'R', 'r', 1, 1, '2026-01-01')")
+    db = _just_before(tmp_path, "018")
+    _items_and_recipe(db, [(1, "C", "pcs"), (2, "K", "kg"), (3, "W", "kg")])
     db.execute_sql("INSERT INTO recipe_output (recipe_id, item_id, kind, cost_share) VALUES "
                    "(1, 1, 'main', 87500000), (1, 2, 'by', 12500000), (1, 3, 'scrap', 0)")  # millionths of a percent
-    db.execute_sql("INSERT INTO work_order (number, recipe_id, planned_qty, priority, status, created_at, input_cost, "
-                   "conversion_cost, output_value, scrap_loss, variance) "
-                   "VALUES ('WO1', 1, 1000000, 5, 'done', '2026-01-01', 0, 0, 0, 0, 0)")
+    _done_work_order(db, 1)
     migrate()
     (kept,), = db.execute_sql("SELECT cost_shares FROM work_order").fetchall()
     assert json.loads(kept) == {"1": "87.5", "2": "12.5"}
@@ -119,18 +129,11 @@ def test_work_orders_made_before_018_keep_their_recipe_shares(tmp_path):
 
 def test_stages_of_work_orders_settled_before_019_keep_their_rates(tmp_path):
     """Settled work orders' stages keep the work centre's rate at the upgrade; open ones keep none yet."""
-    db = open_database(f"sqlite:///{tmp_path}/before-019.db")
-    db.connect()
-    before = [name for name in sorted(router().todo) if name < "019"][-1]
-    migrate(before)
-    db.execute_sql("INSERT INTO item (id, code, name, unit, batch_tracked, costing, last_cost, active, created_at) "
-                   "VALUES (1, 'C', 'cookie', 'pcs', 1, 'fifo', 0, 1, '2026-01-01')")
-    db.execute_sql("INSERT INTO recipe (id, code, name, item_id, active, created_at) VALUES (1, 'R', 'r', 1, 1, '2026-01-01')")
+    db = _just_before(tmp_path, "019")
+    _items_and_recipe(db, [(1, "C", "pcs")])
     db.execute_sql("INSERT INTO work_centre (id, code, name, labour_rate, overhead_rate) VALUES (1, 'MIX', 'm', 500000, NULL)")
     for n, settled in ((1, "'2026-01-02'"), (2, "NULL")):
-        db.execute_sql("INSERT INTO work_order (id, number, recipe_id, planned_qty, priority, status, created_at, input_cost, "
-                       "conversion_cost, output_value, scrap_loss, variance, settled_at) "
-                       f"VALUES ({n}, 'WO{n}', 1, 1000000, 5, 'done', '2026-01-01', 0, 0, 0, 0, 0, {settled})")
+        _done_work_order(db, n, settled)
         db.execute_sql(f"INSERT INTO work_order_stage (work_order_id, seq, work_centre_id, standard_minutes) VALUES ({n}, 10, 1, 0)")
     migrate()
     assert db.execute_sql("SELECT work_order_id, rate FROM work_order_stage ORDER BY work_order_id").fetchall() == [
