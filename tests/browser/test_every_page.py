@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +17,7 @@ import pytest
 from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import assert_no_sideways_scroll, sign_in
 from tests.conftest import PG_URL, free_port
+from tests.system.test_demo import start_demo, until_running
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +38,7 @@ NOT_PAGES = {
 def sample_paths(db: str) -> dict[str, str]:
     """A page address per endpoint, with codes taken from the demo's database."""
     con = sqlite3.connect(db)
-    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: con.execute(sql).fetchone()[0]
     batch = one("SELECT b.code FROM batch b JOIN item i ON i.id = b.item_id WHERE i.code = 'FG-COOKIE' ORDER BY b.id")
     raw = one("SELECT b.code FROM batch b JOIN item i ON i.id = b.item_id WHERE i.code = 'RM-FLOUR' ORDER BY b.id")
     event = one("SELECT id FROM event_record ORDER BY received_at")
@@ -110,24 +108,11 @@ def demo(tmp_path_factory):
         pytest.skip("the demo runs on its own SQLite file whatever the test database; the SQLite run covers it")
     work = tmp_path_factory.mktemp("demo")
     port, mqtt_port = free_port(), free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "shopfloor.cli", "demo", "--port", str(port), "--mqtt-port",
-                             str(mqtt_port), "--data-dir", str(work)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    lines, login = [], None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line.rstrip())
-        found = re.search(r"first login: (\S+) / (\S+)", line)
-        login = (found.group(1), found.group(2)) if found else login
-        if line.startswith("running;"):
-            break
-    else:
-        proc.kill()
-    assert lines and lines[-1].startswith("running;") and login, "\n".join(lines)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", login=login, db=str(work / "central.db"))
+    proc = start_demo(work, port, mqtt_port)
+    console = "\n".join(until_running(proc))
+    login = re.search(r"first login: (\S+) / (\S+)", console)
+    assert login, console
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", login=login.groups(), db=str(work / "demo" / "central.db"))
     proc.send_signal(signal.SIGINT)
     proc.wait(30)
 

@@ -13,13 +13,15 @@ from tests.conftest import free_port
 pytestmark = pytest.mark.system
 
 
-def _demo(tmp_path, port, mqtt_port):
+def start_demo(tmp_path, port, mqtt_port):
+    """``shopfloor demo`` with its data in ``tmp_path/demo``, its console piped."""
     return subprocess.Popen([sys.executable, "-m", "shopfloor.cli", "demo", "--port", str(port), "--mqtt-port",
                              str(mqtt_port), "--data-dir", str(tmp_path / "demo")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _until_running(proc) -> list[str]:
+def until_running(proc) -> list[str]:
+    """The console's lines up to "running;" (the shift is done); fails with them if it never gets there."""
     lines = []
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -50,8 +52,8 @@ def _open_flags(tmp_path) -> int:
 
 def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     port, mqtt_port = free_port(), free_port()
-    proc = _demo(tmp_path, port, mqtt_port)
-    lines = _until_running(proc)
+    proc = start_demo(tmp_path, port, mqtt_port)
+    lines = until_running(proc)
     text = "\n".join(lines)
     assert f"central web: http://127.0.0.1:{port}/" in text
     assert f"live board: http://127.0.0.1:{port}/board" in text
@@ -79,8 +81,8 @@ def test_demo_runs_a_shift_and_a_second_run_is_a_new_shift(tmp_path):
     assert len(labels) >= 2
     flags = _open_flags(tmp_path)
 
-    again = _demo(tmp_path, port, mqtt_port)  # the second run reuses the database: a new shift
-    more = _until_running(again)
+    again = start_demo(tmp_path, port, mqtt_port)  # the second run reuses the database: a new shift
+    more = until_running(again)
     again.send_signal(signal.SIGINT)
     assert again.wait(30) == 0
     assert "replaying a shift on work order WO-DEMO-0002" in "\n".join(more)
