@@ -275,7 +275,7 @@ def trace_tree(code: str, direction: str = "backward", max_depth: int = MAX_DEPT
     codes = {batch_id: batch for batch, batch_id in ids.items()}
     for row in where_now(codes)["locations"]:
         info[row["batch"]]["locations"].append(row)
-    dispatched = dispatches(codes)
+    dispatched = dispatches(codes, {batch_id: info[batch]["unit"] for batch_id, batch in codes.items()})
     for row in dispatched:
         info[row["batch"]]["dispatches"].append(row)
     expanded: set[str] = set()
@@ -293,10 +293,9 @@ def trace_tree(code: str, direction: str = "backward", max_depth: int = MAX_DEPT
             "dispatches": dispatched}
 
 
-def dispatches(codes: dict[int, str]) -> list[dict]:
-    """What of these batches (id → code) was dispatched, to whom and when (a row per batch and customer)."""
+def dispatches(codes: dict[int, str], units: dict[int, str]) -> list[dict]:
+    """What of these batches (id → code, id → unit) was dispatched, to whom and when (a row per batch and customer)."""
     rows = _in_order(_moves(list(codes), ("dispatch",)), codes)
-    units = _units_of(list({r[1] for r in rows})) if rows else {}
     return [{"batch": codes[b], "unit": units[b], "to": to, "qty": str(-(_units.from_units(q) or Decimal(0))),
              "moment": at} for _, b, _, to, q, at in rows]
 
