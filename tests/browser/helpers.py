@@ -20,6 +20,13 @@ def nav(page, text):
     link.click()
 
 
+def follow(page, name, role="link"):
+    """Click the link (or button) named ``name`` and wait until the page it opens has loaded, so
+    that what is read next is that page, not the one being left."""
+    with page.expect_navigation():
+        page.get_by_role(role, name=name).click()
+
+
 def assert_no_sideways_scroll(page):
     """The page fits the phone's width."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, f"{page.url} scrolls sideways"

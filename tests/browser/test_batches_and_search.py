@@ -13,7 +13,7 @@ from central.inventory import Actor
 from central.models import BatchStatusChange, Operator, Station, WorkCentre
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.helpers import assert_no_sideways_scroll, nav, sign_in
+from tests.browser.helpers import assert_no_sideways_scroll, follow, nav, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_batches_list_home_and_trace(screen, request, live_server, supervisor):
     if screen == "phone":
         assert_no_sideways_scroll(page)
     page.select_option("select[name=item]", "FLOUR")
-    page.get_by_role("button", name="Show").click()
+    follow(page, "Show", role="button")
     assert page.locator("main table tbody tr").count() == 1
     page.fill("main input[name=text]", "MILL-77")
     page.get_by_role("button", name="Show").click()

@@ -15,7 +15,7 @@ from central.recorder import record
 from edge.contract import make_event
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.helpers import assert_no_sideways_scroll, nav, sign_in
+from tests.browser.helpers import assert_no_sideways_scroll, follow, nav, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -243,7 +243,7 @@ def test_work_order_filters_and_pages(desktop, live_server, supervisor):
     assert desktop.locator("#work-orders tbody tr").count() == 50
     assert desktop.locator("#work-orders tbody tr").first.inner_text().startswith("PK-1")  # newest first
     check(desktop, phone=False)
-    desktop.get_by_role("link", name="Next page").click()
+    follow(desktop, "Next page")
     assert desktop.locator("#work-orders tbody tr").count() == 6
     assert desktop.locator("#work-orders tbody tr").last.inner_text().startswith("WO-001")
     desktop.goto(live_server.url + "/work-orders?work_centre=PACK")
@@ -270,7 +270,7 @@ def test_stock_layers_and_ledger_on_a_phone(phone, live_server, supervisor):
     rows = phone.locator("#stock tbody tr")
     assert rows.count() == 50
     check(phone)
-    phone.get_by_role("link", name="Next page").click()
+    follow(phone, "Next page")
     assert phone.locator("#stock tbody tr").count() > 0
     phone.fill("#f-item", "FLOUR")
     submit_filters(phone)
@@ -301,7 +301,7 @@ def test_stock_layers_and_ledger_on_a_phone(phone, live_server, supervisor):
     nav(phone, "Ledger")
     assert phone.locator("#ledger tbody tr").count() == 50
     check(phone)
-    phone.get_by_role("link", name="Next page").click()
+    follow(phone, "Next page")
     assert phone.locator("#ledger tbody tr").count() > 0
     today = datetime.now(timezone.utc).date()
     phone.goto(live_server.url + f"/ledger?item=FLOUR&since={today - timedelta(days=1)}&until={today + timedelta(days=1)}")
@@ -330,7 +330,7 @@ def test_event_log_and_one_event(desktop, phone, live_server, supervisor):
     desktop.goto(live_server.url + "/events")
     assert desktop.locator("#events tbody tr").count() == 50
     check(desktop, phone=False)
-    desktop.get_by_role("link", name="Next page").click()
+    follow(desktop, "Next page")
     assert desktop.locator("#events tbody tr").count() == 8
     desktop.goto(live_server.url + "/events?flagged=1")
     rows = desktop.locator("#events tbody tr")
@@ -358,7 +358,7 @@ def test_event_log_and_one_event(desktop, phone, live_server, supervisor):
     assert "Nothing flagged." in phone.inner_text("main")
     assert '"type": "material.issued"' in phone.locator("pre.json").inner_text()
     check(phone)
-    phone.get_by_role("link", name="These rows in the ledger").click()
+    follow(phone, "These rows in the ledger")
     assert phone.locator("#ledger tbody tr").count() == 1
     phone.goto(live_server.url + "/events/00000000-0000-0000-0000-000000000000")
     assert phone.locator("header form.search").count() == 1  # the 404 page keeps the header
